@@ -1,0 +1,388 @@
+package sandbox
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/crucible-net/crucible/sandbox/internal/wasm"
+)
+
+// Names of the globals the instrumenter adds and exports. Evaluators may not
+// export names with this prefix themselves.
+const (
+	reservedPrefix  = "__crucible"
+	exportFuel      = "__crucible_fuel"
+	exportDepth     = "__crucible_depth"
+	exportDepthMax  = "__crucible_depth_max"
+	exportMemoryMax = "__crucible_memory_max"
+	exportTableMax  = "__crucible_table_max"
+	exportTrap      = "__crucible_trap"
+	// exportGlobalPrefix + index names each module-defined mutable global,
+	// so a snapshot can capture and restore them.
+	exportGlobalPrefix = "__crucible_g"
+)
+
+// Trap codes written to the trap global just before the inserted code
+// executes unreachable, so the host can tell an enforced limit from a trap
+// of the evaluator's own.
+const (
+	trapNone   = 0
+	trapFuel   = 1
+	trapDepth  = 2
+	trapMemory = 3
+	trapTable  = 4
+)
+
+// Canonical quiet NaNs, with the sign bit clear. x86 produces NaNs with the
+// sign bit set and Arm without it; canonicalising wherever a float's bits
+// become observable makes every machine agree.
+const (
+	canonicalNaN32 = 0x7FC00000
+	canonicalNaN64 = 0x7FF8000000000000
+)
+
+// instrumented is the result of instrumenting one module.
+type instrumented struct {
+	binary []byte
+	// globals are the export names of the module's own mutable globals.
+	globals []string
+	// snapshotSafe reports that no instruction can change state outside
+	// memory and globals (tables, dropped segments), so a snapshot of memory
+	// and globals taken after _initialize is equivalent to a fresh instance.
+	snapshotSafe bool
+}
+
+// instrument rewrites a decoded, validated module so that it meters fuel,
+// bounds call depth, memory and table growth, and canonicalises NaNs. The
+// output depends only on the input bytes and InstrumentationVersion.
+//
+// What is inserted:
+//   - every basic block is charged its static cost (costs.go) when it
+//     starts. Block boundaries are function entry, loop headers, the two
+//     arms of if, the point after br_if, and block ends;
+//   - function entry and loop headers also check the fuel and trap when it
+//     is negative, so no loop or recursion runs unmetered. Fuel that goes
+//     negative in straight-line code is caught at the next check or when
+//     control returns to the host;
+//   - memory.grow, memory.copy, memory.fill, memory.init and the table bulk
+//     instructions are charged by size before they run;
+//   - memory.grow and table.grow trap when the result would exceed the
+//     host's limits;
+//   - calls to module functions count the call depth;
+//   - floats are canonicalised before f32/f64.store, reinterpretation and
+//     copysign.
+func instrument(m *wasm.Module) (*instrumented, error) {
+	out := *m
+	out.Globals = append([]wasm.Global(nil), m.Globals...)
+	out.Exports = append([]wasm.Export(nil), m.Exports...)
+	out.Bodies = make([]wasm.Body, len(m.Bodies))
+
+	res := &instrumented{snapshotSafe: true}
+	nImportedGlobals := uint32(m.NumImported(wasm.ExternGlobal))
+	for i, g := range m.Globals {
+		if g.Mutable {
+			name := exportGlobalPrefix + strconv.Itoa(i)
+			out.Exports = append(out.Exports, wasm.Export{Name: name, Kind: wasm.ExternGlobal, Index: nImportedGlobals + uint32(i)})
+			res.globals = append(res.globals, name)
+		}
+	}
+
+	base := nImportedGlobals + uint32(len(m.Globals))
+	e := emitter{
+		gFuel: base, gDepth: base + 1, gDepthMax: base + 2,
+		gMemMax: base + 3, gTableMax: base + 4, gTrap: base + 5,
+	}
+	addGlobal := func(name string, t wasm.ValType, index uint32) {
+		init := []byte{byte(wasm.OpI32Const), 0, byte(wasm.OpEnd)}
+		if t == wasm.I64 {
+			init[0] = byte(wasm.OpI64Const)
+		}
+		out.Globals = append(out.Globals, wasm.Global{GlobalType: wasm.GlobalType{Type: t, Mutable: true}, Init: init})
+		out.Exports = append(out.Exports, wasm.Export{Name: name, Kind: wasm.ExternGlobal, Index: index})
+	}
+	addGlobal(exportFuel, wasm.I64, e.gFuel)
+	addGlobal(exportDepth, wasm.I32, e.gDepth)
+	addGlobal(exportDepthMax, wasm.I32, e.gDepthMax)
+	addGlobal(exportMemoryMax, wasm.I32, e.gMemMax)
+	addGlobal(exportTableMax, wasm.I32, e.gTableMax)
+	addGlobal(exportTrap, wasm.I32, e.gTrap)
+
+	nImportedFuncs := int64(m.NumImported(wasm.ExternFunc))
+	var ins []wasm.Instr
+	var segCost []int64
+	for fi, body := range m.Bodies {
+		typeIdx := m.Functions[fi]
+		if int(typeIdx) >= len(m.Types) {
+			return nil, fmt.Errorf("%w: function %d has type index %d of %d", wasm.ErrMalformed, int(nImportedFuncs)+fi, typeIdx, len(m.Types))
+		}
+		ins = ins[:0]
+		cr := wasm.NewCodeReader(body.Code)
+		var in wasm.Instr
+		for cr.Next(&in) {
+			ins = append(ins, in)
+		}
+		if err := cr.Err(); err != nil {
+			return nil, fmt.Errorf("function %d: %w", int(nImportedFuncs)+fi, err)
+		}
+		if len(ins) == 0 || ins[len(ins)-1].Op != wasm.OpEnd {
+			return nil, fmt.Errorf("%w: function %d does not end with end", wasm.ErrMalformed, int(nImportedFuncs)+fi)
+		}
+
+		// Pass 1: the static cost of every segment, in order.
+		segCost = segCost[:0]
+		var cost int64
+		for i := range ins {
+			cost += staticCost(ins[i].Op)
+			if endsSegment(ins[i].Op) || i == len(ins)-1 {
+				segCost = append(segCost, cost)
+				cost = 0
+			}
+			if snapshotUnsafe(ins[i].Op) {
+				res.snapshotSafe = false
+			}
+		}
+
+		// Pass 2: emit.
+		nLocals := uint64(len(m.Types[typeIdx].Params)) + body.NumLocals()
+		if nLocals+4 > math.MaxUint32 {
+			return nil, fmt.Errorf("%w: function %d has too many locals", wasm.ErrMalformed, int(nImportedFuncs)+fi)
+		}
+		e.l64, e.l32, e.lf32, e.lf64 = uint32(nLocals), uint32(nLocals+1), uint32(nLocals+2), uint32(nLocals+3)
+		e.b = make([]byte, 0, len(body.Code)+len(body.Code)/2+32)
+		seg := 0
+		startsSegment, checks := true, true
+		for i := range ins {
+			in := &ins[i]
+			if startsSegment {
+				switch {
+				case checks:
+					e.chargeAndCheck(segCost[seg])
+				case segCost[seg] > 0:
+					e.charge(segCost[seg])
+				}
+				seg++
+			}
+			e.before(in, nImportedFuncs)
+			e.b = append(e.b, body.Code[in.Start:in.End]...)
+			e.after(in, nImportedFuncs)
+			startsSegment = endsSegment(in.Op)
+			checks = in.Op == wasm.OpLoop
+		}
+		locals := append(append([]wasm.LocalGroup(nil), body.Locals...),
+			wasm.LocalGroup{Count: 1, Type: wasm.I64}, wasm.LocalGroup{Count: 1, Type: wasm.I32},
+			wasm.LocalGroup{Count: 1, Type: wasm.F32}, wasm.LocalGroup{Count: 1, Type: wasm.F64})
+		out.Bodies[fi] = wasm.Body{Locals: locals, Code: e.b}
+	}
+	res.binary = out.Encode()
+	return res, nil
+}
+
+// endsSegment reports whether a new basic block starts after op: after
+// instructions that branch, or that are branched to.
+func endsSegment(op wasm.Opcode) bool {
+	switch op {
+	case wasm.OpLoop, wasm.OpIf, wasm.OpElse, wasm.OpEnd, wasm.OpBr, wasm.OpBrIf,
+		wasm.OpBrTable, wasm.OpReturn, wasm.OpUnreachable:
+		return true
+	}
+	return false
+}
+
+// snapshotUnsafe reports instructions that change instance state other than
+// memory and globals.
+func snapshotUnsafe(op wasm.Opcode) bool {
+	switch op {
+	case wasm.OpTableSet, wasm.OpTableGrow, wasm.OpTableFill, wasm.OpTableCopy,
+		wasm.OpTableInit, wasm.OpElemDrop, wasm.OpDataDrop:
+		return true
+	}
+	return false
+}
+
+// emitter appends the inserted code sequences to b.
+type emitter struct {
+	b []byte
+	// global indices
+	gFuel, gDepth, gDepthMax, gMemMax, gTableMax, gTrap uint32
+	// scratch local indices of the current function
+	l64, l32, lf32, lf64 uint32
+}
+
+func (e *emitter) op(ops ...wasm.Opcode) {
+	for _, op := range ops {
+		if op >= 0xFC00 {
+			e.b = append(e.b, 0xFC)
+			e.b = wasm.AppendU32(e.b, uint32(op&0xff))
+		} else {
+			e.b = append(e.b, byte(op))
+		}
+	}
+}
+
+func (e *emitter) idx(op wasm.Opcode, i uint32) {
+	e.op(op)
+	e.b = wasm.AppendU32(e.b, i)
+}
+
+func (e *emitter) i64(v int64) {
+	e.op(wasm.OpI64Const)
+	e.b = wasm.AppendS64(e.b, v)
+}
+
+func (e *emitter) i32(v int32) {
+	e.op(wasm.OpI32Const)
+	e.b = wasm.AppendS64(e.b, int64(v))
+}
+
+// trapIf consumes an i32 condition and traps with code when it is non-zero.
+func (e *emitter) trapIf(code int32) {
+	e.op(wasm.OpIf)
+	e.b = append(e.b, 0x40)
+	e.i32(code)
+	e.idx(wasm.OpGlobalSet, e.gTrap)
+	e.op(wasm.OpUnreachable, wasm.OpEnd)
+}
+
+// charge subtracts a static cost from the fuel without checking it.
+func (e *emitter) charge(c int64) {
+	e.idx(wasm.OpGlobalGet, e.gFuel)
+	e.i64(c)
+	e.op(wasm.OpI64Sub)
+	e.idx(wasm.OpGlobalSet, e.gFuel)
+}
+
+// chargeAndCheck subtracts a static cost and traps if the fuel is negative.
+func (e *emitter) chargeAndCheck(c int64) {
+	e.idx(wasm.OpGlobalGet, e.gFuel)
+	if c > 0 {
+		e.i64(c)
+		e.op(wasm.OpI64Sub)
+		e.idx(wasm.OpLocalTee, e.l64)
+		e.idx(wasm.OpGlobalSet, e.gFuel)
+		e.idx(wasm.OpLocalGet, e.l64)
+	}
+	e.i64(0)
+	e.op(wasm.OpI64LtS)
+	e.trapIf(trapFuel)
+}
+
+// chargeDynamic charges for the size held in the i32 scratch local:
+// size*mul when mul > 0, else size>>shift. It checks the fuel, so a bulk
+// operation never starts without the fuel to pay for it.
+func (e *emitter) chargeDynamic(mul int64, shift int64) {
+	e.idx(wasm.OpGlobalGet, e.gFuel)
+	e.idx(wasm.OpLocalGet, e.l32)
+	e.op(wasm.OpI64ExtendI32U)
+	if mul > 0 {
+		if mul != 1 {
+			e.i64(mul)
+			e.op(wasm.OpI64Mul)
+		}
+	} else {
+		e.i64(shift)
+		e.op(wasm.OpI64ShrU)
+	}
+	e.op(wasm.OpI64Sub)
+	e.idx(wasm.OpLocalTee, e.l64)
+	e.idx(wasm.OpGlobalSet, e.gFuel)
+	e.idx(wasm.OpLocalGet, e.l64)
+	e.i64(0)
+	e.op(wasm.OpI64LtS)
+	e.trapIf(trapFuel)
+}
+
+// checkGrow traps with code when current+delta (delta in the i32 scratch
+// local, current pushed by pushSize) exceeds the limit global.
+func (e *emitter) checkGrow(pushSize func(), limit uint32, code int32) {
+	pushSize()
+	e.op(wasm.OpI64ExtendI32U)
+	e.idx(wasm.OpLocalGet, e.l32)
+	e.op(wasm.OpI64ExtendI32U, wasm.OpI64Add)
+	e.idx(wasm.OpGlobalGet, limit)
+	e.op(wasm.OpI64ExtendI32U, wasm.OpI64GtU)
+	e.trapIf(code)
+}
+
+func (e *emitter) canonicalize32() {
+	e.idx(wasm.OpLocalTee, e.lf32)
+	e.op(wasm.OpF32Const)
+	e.b = wasm.AppendF32(e.b, canonicalNaN32)
+	e.idx(wasm.OpLocalGet, e.lf32)
+	e.idx(wasm.OpLocalGet, e.lf32)
+	e.op(wasm.OpF32Eq, wasm.OpSelect)
+}
+
+func (e *emitter) canonicalize64() {
+	e.idx(wasm.OpLocalTee, e.lf64)
+	e.op(wasm.OpF64Const)
+	e.b = wasm.AppendF64(e.b, canonicalNaN64)
+	e.idx(wasm.OpLocalGet, e.lf64)
+	e.idx(wasm.OpLocalGet, e.lf64)
+	e.op(wasm.OpF64Eq, wasm.OpSelect)
+}
+
+// before emits what must run before an instruction. The operand on top of
+// the stack is, for every case below, the size, count or float operand.
+func (e *emitter) before(in *wasm.Instr, nImportedFuncs int64) {
+	switch in.Op {
+	case wasm.OpCall:
+		if in.A >= nImportedFuncs {
+			e.enterCall()
+		}
+	case wasm.OpCallIndirect:
+		e.enterCall()
+	case wasm.OpMemoryGrow:
+		e.idx(wasm.OpLocalSet, e.l32)
+		e.chargeDynamic(costPerGrowPage, 0)
+		e.checkGrow(func() { e.op(wasm.OpMemorySize); e.b = append(e.b, 0) }, e.gMemMax, trapMemory)
+		e.idx(wasm.OpLocalGet, e.l32)
+	case wasm.OpTableGrow:
+		e.idx(wasm.OpLocalSet, e.l32)
+		e.chargeDynamic(1, 0)
+		e.checkGrow(func() { e.idx(wasm.OpTableSize, uint32(in.A)) }, e.gTableMax, trapTable)
+		e.idx(wasm.OpLocalGet, e.l32)
+	case wasm.OpMemoryCopy, wasm.OpMemoryFill, wasm.OpMemoryInit:
+		e.idx(wasm.OpLocalSet, e.l32)
+		e.chargeDynamic(0, bulkByteShift)
+		e.idx(wasm.OpLocalGet, e.l32)
+	case wasm.OpTableFill, wasm.OpTableCopy, wasm.OpTableInit:
+		e.idx(wasm.OpLocalSet, e.l32)
+		e.chargeDynamic(1, 0)
+		e.idx(wasm.OpLocalGet, e.l32)
+	case wasm.OpF32Store, wasm.OpI32ReinterpretF32, wasm.OpF32Copysign:
+		e.canonicalize32()
+	case wasm.OpF64Store, wasm.OpI64ReinterpretF64, wasm.OpF64Copysign:
+		e.canonicalize64()
+	}
+}
+
+func (e *emitter) after(in *wasm.Instr, nImportedFuncs int64) {
+	switch in.Op {
+	case wasm.OpCall:
+		if in.A >= nImportedFuncs {
+			e.leaveCall()
+		}
+	case wasm.OpCallIndirect:
+		e.leaveCall()
+	}
+}
+
+func (e *emitter) enterCall() {
+	e.idx(wasm.OpGlobalGet, e.gDepth)
+	e.i32(1)
+	e.op(wasm.OpI32Add)
+	e.idx(wasm.OpLocalTee, e.l32)
+	e.idx(wasm.OpGlobalSet, e.gDepth)
+	e.idx(wasm.OpLocalGet, e.l32)
+	e.idx(wasm.OpGlobalGet, e.gDepthMax)
+	e.op(wasm.OpI32GtU)
+	e.trapIf(trapDepth)
+}
+
+func (e *emitter) leaveCall() {
+	e.idx(wasm.OpGlobalGet, e.gDepth)
+	e.i32(1)
+	e.op(wasm.OpI32Sub)
+	e.idx(wasm.OpGlobalSet, e.gDepth)
+}

@@ -1,0 +1,393 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// Config configures a Sandbox.
+type Config struct {
+	// CacheDir, when set, holds compiled modules across processes, keyed by
+	// module hash, InstrumentationVersion and the engine version. Empty
+	// means compile in memory only.
+	CacheDir string
+	// Modules bounds the static shape of the modules Load accepts.
+	Modules ModuleLimits
+	// Logger receives compile and cache events. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Sandbox compiles and runs evaluators. It is safe for concurrent use: one
+// compiled module serves any number of evaluations in parallel, each in its
+// own instance.
+type Sandbox struct {
+	cfg    Config
+	rt     wazero.Runtime
+	cache  *diskCache
+	modCfg wazero.ModuleConfig
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	loaded map[[32]byte]*loading
+	closed bool
+}
+
+type loading struct {
+	done chan struct{}
+	ev   *Evaluator
+	err  error
+}
+
+// New creates a sandbox. Close releases it.
+func New(ctx context.Context, cfg Config) (*Sandbox, error) {
+	cfg.Modules = cfg.Modules.withDefaults()
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	rc := wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2 &^ api.CoreFeatureSIMD).
+		WithMemoryLimitPages(65536).
+		WithCustomSections(false)
+	var cache *diskCache
+	if cfg.CacheDir != "" {
+		var err error
+		if cache, err = openDiskCache(cfg.CacheDir); err != nil {
+			return nil, err
+		}
+		rc = rc.WithCompilationCache(cache.compiled)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, rc)
+	if err := instantiateHost(ctx, rt, hostModule, crucibleFuncs); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	if err := instantiateHost(ctx, rt, wasiModule, wasiFuncs); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	return &Sandbox{
+		cfg:    cfg,
+		rt:     rt,
+		cache:  cache,
+		modCfg: wazero.NewModuleConfig().WithName("").WithStartFunctions(),
+		log:    logger,
+		loaded: map[[32]byte]*loading{},
+	}, nil
+}
+
+func instantiateHost(ctx context.Context, rt wazero.Runtime, name string, funcs []hostFunc) error {
+	b := rt.NewHostModuleBuilder(name)
+	for _, f := range funcs {
+		b.NewFunctionBuilder().
+			WithGoModuleFunction(f.fn, apiTypes(f.params), apiTypes(f.result)).
+			Export(f.name)
+	}
+	if _, err := b.Instantiate(ctx); err != nil {
+		return fmt.Errorf("instantiate host module %s: %w", name, err)
+	}
+	return nil
+}
+
+// Close releases every compiled module. It is safe to call more than once;
+// evaluations still running fail.
+func (s *Sandbox) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	err := s.rt.Close(context.Background())
+	if s.cache != nil {
+		err = errors.Join(err, s.cache.Close())
+	}
+	return err
+}
+
+// Load validates, instruments and compiles an evaluator, or returns the one
+// already loaded from the same bytes. Validation failures are a
+// *ValidationError.
+func (s *Sandbox) Load(ctx context.Context, binary []byte) (*Evaluator, error) {
+	info, m, err := validate(binary, s.cfg.Modules)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if l, ok := s.loaded[info.SHA256]; ok {
+		s.mu.Unlock()
+		select {
+		case <-l.done:
+			return l.ev, l.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	l := &loading{done: make(chan struct{})}
+	s.loaded[info.SHA256] = l
+	s.mu.Unlock()
+
+	l.ev, l.err = s.compile(ctx, info, m)
+	if l.err != nil {
+		s.mu.Lock()
+		delete(s.loaded, info.SHA256)
+		s.mu.Unlock()
+	}
+	close(l.done)
+	return l.ev, l.err
+}
+
+func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource) (*Evaluator, error) {
+	start := time.Now()
+	inst, err := instrument(m)
+	if err != nil {
+		return nil, &ValidationError{Violations: []Violation{{Err: ErrMalformed, Detail: err.Error()}}}
+	}
+	compiled, err := s.rt.CompileModule(ctx, inst.binary)
+	if err != nil {
+		return nil, &ValidationError{Violations: []Violation{{Err: ErrMalformed, Detail: strings.TrimPrefix(err.Error(), "invalid ")}}}
+	}
+	s.log.Debug("evaluator compiled", "sha256", fmt.Sprintf("%x", info.SHA256), "bytes", info.Size,
+		"elapsed", time.Since(start))
+	ev := &Evaluator{sb: s, info: *info, compiled: compiled, globals: inst.globals}
+	ev.reuse = info.Reuse && inst.snapshotSafe
+	if info.Reuse && !inst.snapshotSafe {
+		return nil, &ValidationError{Violations: []Violation{{Err: ErrUnsupported,
+			Detail: "crucible_reuse_v1 is declared but the module changes tables or drops segments, so a snapshot cannot stand for a fresh instance; remove the opt-in"}}}
+	}
+	return ev, nil
+}
+
+// Evaluator is a compiled evaluator module.
+type Evaluator struct {
+	sb       *Sandbox
+	info     ModuleInfo
+	compiled wazero.CompiledModule
+	globals  []string
+	reuse    bool
+
+	snapMu sync.Mutex
+	snaps  map[snapKey]*snapshot
+}
+
+// Info describes the module.
+func (e *Evaluator) Info() ModuleInfo { return e.info }
+
+// Result is the outcome of one evaluation.
+type Result struct {
+	// Score is in [0, 1]; valid only when Evaluate returns a nil error.
+	Score float64
+	// Details are the optional bytes the evaluator attached to its score.
+	Details []byte
+	// Fuel is the fuel crucible_evaluate used. Out of fuel, it is the limit.
+	Fuel uint64
+	// InitFuel is the fuel _initialize used.
+	InitFuel uint64
+	// Log is what the guest wrote to stdout and stderr, up to the limit.
+	Log []byte
+	// Duration is the wall time of the evaluation, instantiation included.
+	// It is informational and differs between machines; nothing else in a
+	// Result does.
+	Duration time.Duration
+}
+
+// Evaluate runs the evaluator once on in, in a fresh instance (or, for
+// modules that opt in to reuse, a restored snapshot of one taken after
+// _initialize, which is indistinguishable from a fresh instance).
+//
+// The Result always carries the fuel used and the log, also when the error
+// is not nil. Errors that IsVerdict accepts are deterministic outcomes of the
+// evaluation; others (ErrTimeout, cancellation, a failing Input.Output
+// reader) are failures of this machine.
+func (e *Evaluator) Evaluate(ctx context.Context, in Input, lim Limits) (Result, error) {
+	start := time.Now()
+	lim, err := lim.withDefaults()
+	if err != nil {
+		return Result{}, fmt.Errorf("limits: %w", err)
+	}
+	if in.OutputSize < 0 {
+		return Result{}, fmt.Errorf("input: negative output size %d", in.OutputSize)
+	}
+	var res Result
+	err = e.run(ctx, in, lim, &res)
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) error {
+	if e.info.MemoryPages > lim.MemoryPages {
+		return fmt.Errorf("%w: the module starts with %d pages of memory, limit %d", ErrMemoryLimit, e.info.MemoryPages, lim.MemoryPages)
+	}
+	if e.info.TableElements > lim.TableElements {
+		return fmt.Errorf("%w: the module starts with a table of %d elements, limit %d", ErrTableLimit, e.info.TableElements, lim.TableElements)
+	}
+	var snap *snapshot
+	if e.reuse {
+		var err error
+		if snap, err = e.snapshot(ctx, in.Seed, lim); err != nil {
+			return err
+		}
+		if snap.err != nil {
+			res.InitFuel, res.Log = snap.initFuel, snap.log
+			return fmt.Errorf("_initialize: %w", snap.err)
+		}
+	}
+
+	st := newCallState(in, lim)
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	stop := st.watch(ctx, lim.Timeout)
+	defer stop()
+	mod, g, err := e.instantiate(ctx, st, lim)
+	if err != nil {
+		return err
+	}
+	defer mod.Close(context.Background())
+
+	if snap != nil {
+		if err := snap.restore(mod, st, e.globals); err != nil {
+			return err
+		}
+		res.InitFuel = snap.initFuel
+	} else if e.info.Initialize {
+		used, err := e.call(ctx, mod, st, g, exportInitialize, lim.InitFuel, nil)
+		res.InitFuel = used
+		if err != nil {
+			res.Log = st.log
+			return fmt.Errorf("_initialize: %w", err)
+		}
+	}
+	st.evaluating = true
+	var status uint64
+	used, err := e.call(ctx, mod, st, g, exportEvaluate, lim.Fuel, &status)
+	res.Fuel = used
+	res.Log = st.log
+	if err != nil {
+		return err
+	}
+	switch {
+	case status != 0 && st.errorSet:
+		return fmt.Errorf("%w: %s", ErrEvaluator, st.errMsg)
+	case status != 0:
+		return fmt.Errorf("%w: crucible_evaluate returned %d without calling set_error", ErrEvaluator, int32(status))
+	case !st.resultSet:
+		return fmt.Errorf("%w: crucible_evaluate returned 0 without calling set_result", ErrABI)
+	}
+	res.Score, res.Details = st.score, st.details
+	return nil
+}
+
+// instantiate creates an instance bound to st with the limits applied.
+func (e *Evaluator) instantiate(ctx context.Context, st *callState, lim Limits) (api.Module, globals, error) {
+	mod, err := e.sb.rt.InstantiateModule(ctx, e.compiled, e.sb.modCfg)
+	if err != nil {
+		if why := st.interruption(); why != nil {
+			return nil, globals{}, why
+		}
+		if e.sb.isClosed() {
+			return nil, globals{}, ErrClosed
+		}
+		return nil, globals{}, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
+	}
+	g := bindGlobals(mod)
+	st.bindFuel(g.fuel)
+	g.depthMax.Set(uint64(lim.CallDepth))
+	g.memMax.Set(uint64(lim.MemoryPages))
+	g.tableMax.Set(uint64(lim.TableElements))
+	return mod, g, nil
+}
+
+// call runs one exported function with a fuel budget and returns the fuel
+// it used and the verdict.
+func (e *Evaluator) call(ctx context.Context, mod api.Module, st *callState, g globals, name string, fuel uint64, result *uint64) (uint64, error) {
+	st.setFuel(fuel)
+	g.depth.Set(0)
+	g.trap.Set(trapNone)
+	out, callErr := mod.ExportedFunction(name).Call(ctx)
+	left := st.fuelLeft()
+	used := fuel
+	if left >= 0 {
+		used = fuel - uint64(left)
+	}
+	if why := st.interruption(); why != nil {
+		return used, why
+	}
+	if callErr == nil {
+		if left < 0 {
+			return fuel, fmt.Errorf("%w: limit %d", ErrOutOfFuel, fuel)
+		}
+		if result != nil && len(out) > 0 {
+			*result = out[0]
+		}
+		return used, nil
+	}
+	if st.hostErr != nil {
+		return used, st.hostErr
+	}
+	switch g.trap.Get() {
+	case trapFuel:
+		return fuel, fmt.Errorf("%w: limit %d", ErrOutOfFuel, fuel)
+	case trapDepth:
+		return used, fmt.Errorf("%w: limit %d", ErrCallDepth, st.lim.CallDepth)
+	case trapMemory:
+		return used, fmt.Errorf("%w: memory.grow past %d pages", ErrMemoryLimit, st.lim.MemoryPages)
+	case trapTable:
+		return used, fmt.Errorf("%w: table.grow past %d elements", ErrTableLimit, st.lim.TableElements)
+	}
+	if left < 0 {
+		return fuel, fmt.Errorf("%w: limit %d", ErrOutOfFuel, fuel)
+	}
+	msg := callErr.Error()
+	if strings.Contains(msg, "stack overflow") {
+		// The engine's own stack ceiling: only frames far larger than the
+		// locals limit allows can reach it before the depth limit.
+		return used, fmt.Errorf("%w: engine stack exhausted", ErrCallDepth)
+	}
+	return used, fmt.Errorf("%w: %s", ErrTrap, msg)
+}
+
+func (s *Sandbox) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// globals are the instrumenter's globals of one instance.
+type globals struct {
+	fuel, depth, depthMax, memMax, tableMax, trap api.MutableGlobal
+}
+
+func bindGlobals(mod api.Module) globals {
+	get := func(name string) api.MutableGlobal {
+		g, ok := mod.ExportedGlobal(name).(api.MutableGlobal)
+		if !ok {
+			// The instrumenter always adds these exports.
+			panic(fmt.Sprintf("sandbox: instrumented module lacks %s", name))
+		}
+		return g
+	}
+	return globals{
+		fuel: get(exportFuel), depth: get(exportDepth), depthMax: get(exportDepthMax),
+		memMax: get(exportMemoryMax), tableMax: get(exportTableMax), trap: get(exportTrap),
+	}
+}
+
+func apiTypes(ts []wasmValType) []api.ValueType {
+	out := make([]api.ValueType, len(ts))
+	for i, t := range ts {
+		out[i] = api.ValueType(t)
+	}
+	return out
+}

@@ -1,0 +1,199 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// stateKey carries the *callState of an evaluation in the context that
+// wazero hands to host functions.
+type stateKey struct{}
+
+// interruptFuel is what the watcher writes into the fuel global to stop a
+// guest: far below zero, so the next fuel check traps.
+var interruptFuel int64 = math.MinInt64 / 4
+
+// callState is everything host functions need for one evaluation. Only the
+// goroutine running the guest touches it, except for the fuel global and
+// the interrupt reason, which the watcher may set under mu.
+type callState struct {
+	in  Input
+	lim Limits
+
+	mu          sync.Mutex
+	fuel        api.MutableGlobal
+	interrupted error
+
+	log []byte
+	rng *rand.ChaCha8
+
+	// evaluating is false during _initialize, when the input and result
+	// functions are unavailable, so initialisation depends on the seed
+	// alone and one snapshot can serve every input.
+	evaluating bool
+
+	score     float64
+	details   []byte
+	resultSet bool
+	errMsg    string
+	errorSet  bool
+
+	// hostErr is the first error a host function raised before trapping.
+	hostErr error
+}
+
+func newCallState(in Input, lim Limits) *callState {
+	return &callState{in: in, lim: lim, rng: rand.NewChaCha8(randomSeed(in.Seed))}
+}
+
+// randomSeed derives the random_get stream from the evaluation seed, with a
+// domain separator so the stream is not the seed itself.
+func randomSeed(seed [32]byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte("crucible random_get v1\x00"))
+	h.Write(seed[:])
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+func stateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(stateKey{}).(*callState)
+	if st == nil {
+		panic(fmt.Errorf("%w: host function called outside an evaluation", ErrABI))
+	}
+	return st
+}
+
+// abort records err as the reason for the trap it then raises.
+func (st *callState) abort(err error) {
+	if st.hostErr == nil {
+		st.hostErr = err
+	}
+	panic(err)
+}
+
+// charge takes fuel for host work and traps when it runs out or the
+// evaluation was interrupted.
+func (st *callState) charge(c int64) {
+	st.mu.Lock()
+	v := int64(st.fuel.Get()) - c
+	st.fuel.Set(uint64(v))
+	why := st.interrupted
+	st.mu.Unlock()
+	if why != nil {
+		panic(why)
+	}
+	if v < 0 {
+		panic(ErrOutOfFuel)
+	}
+}
+
+// setFuel refills the fuel global unless the evaluation was interrupted.
+func (st *callState) setFuel(v uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.interrupted == nil {
+		st.fuel.Set(v)
+	}
+}
+
+// fuelLeft reads the fuel global; negative means exhausted.
+func (st *callState) fuelLeft() int64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return int64(st.fuel.Get())
+}
+
+func (st *callState) interruption() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.interrupted
+}
+
+func (st *callState) bindFuel(g api.MutableGlobal) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.fuel = g
+	if st.interrupted != nil {
+		g.Set(uint64(interruptFuel))
+	}
+}
+
+// requireEvaluating traps when fn is called during _initialize.
+func (st *callState) requireEvaluating(fn string) {
+	if !st.evaluating {
+		st.abort(fmt.Errorf("%w: %s is not available during _initialize", ErrABI, fn))
+	}
+}
+
+// guestBytes returns a view of guest memory [ptr, ptr+n), or traps.
+func (st *callState) guestBytes(mod api.Module, fn string, ptr, n uint32) []byte {
+	mem := mod.Memory()
+	b, ok := mem.Read(ptr, n)
+	if !ok {
+		st.abort(fmt.Errorf("%w: %s: buffer [%d, %d) is outside the %d bytes of memory", ErrABI, fn, ptr, uint64(ptr)+uint64(n), mem.Size()))
+	}
+	return b
+}
+
+// appendLog adds guest output to the log, or traps when it would exceed
+// the limit. What fits is kept, so the log shows where the flood began.
+func (st *callState) appendLog(p []byte) {
+	room := st.lim.LogBytes - len(st.log)
+	if len(p) > room {
+		st.log = append(st.log, p[:max(room, 0)]...)
+		st.abort(fmt.Errorf("%w: more than %d bytes written to stdout and stderr", ErrLogLimit, st.lim.LogBytes))
+	}
+	st.log = append(st.log, p...)
+}
+
+// watch stops the guest when ctx is done or the backstop timeout passes,
+// by driving its fuel far below zero until the call returns. The returned
+// function ends the watch and waits for the watcher to exit.
+func (st *callState) watch(ctx context.Context, timeout time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		timer := time.NewTimer(timeout)
+		defer timer.Stop()
+		var why error
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			why = context.Cause(ctx)
+		case <-timer.C:
+			why = fmt.Errorf("%w after %v", ErrTimeout, timeout)
+		}
+		// A guest that loads the fuel, subtracts and stores it back can
+		// overwrite one write, so keep writing until the call returns.
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			st.mu.Lock()
+			st.interrupted = why
+			if st.fuel != nil {
+				st.fuel.Set(uint64(interruptFuel))
+			}
+			st.mu.Unlock()
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
