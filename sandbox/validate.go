@@ -124,6 +124,22 @@ func validate(binary []byte, lim ModuleLimits) (*ModuleInfo, *wasm.Module, error
 		}
 	}
 
+	// Instructions: every body must decode to accepted instructions.
+	var in wasm.Instr
+	for i, body := range m.Bodies {
+		cr := wasm.NewCodeReader(body.Code)
+		for cr.Next(&in) {
+		}
+		if err := cr.Err(); err != nil {
+			kind := ErrMalformed
+			if errors.Is(err, wasm.ErrUnsupported) {
+				kind = ErrUnsupported
+			}
+			add(kind, "function %d: %v", nImportedFuncs+i, err)
+			break
+		}
+	}
+
 	// Structure the ABI relies on.
 	switch {
 	case len(m.Memories) == 0 && m.NumImported(wasm.ExternMemory) == 0:

@@ -215,20 +215,23 @@ func (s *scanner) str() *node {
 			b = append(b, e)
 		case 'u':
 			var r rune
+			digits := 0
 			ok := s.peek(0) == '{'
-			for ok {
+			if ok {
 				s.advance()
-				if s.peek(0) == '}' {
-					s.advance()
-					break
-				}
-				d, isHex := hexVal(s.peek(0))
-				r = r<<4 | rune(d)
-				ok = isHex && r <= utf8.MaxRune
 			}
-			if !ok || !utf8.ValidRune(r) {
+			for ok && s.peek(0) != '}' {
+				d, isHex := hexVal(s.peek(0))
+				if ok = isHex && r <= utf8.MaxRune; ok {
+					r = r<<4 | rune(d)
+					digits++
+					s.advance()
+				}
+			}
+			if !ok || digits == 0 || !utf8.ValidRune(r) {
 				fail(ep, "invalid \\u{...} escape")
 			}
+			s.advance()
 			b = utf8.AppendRune(b, r)
 		default:
 			hi, ok1 := hexVal(e)

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// exit codes
+const (
+	exitOK    = 0
+	exitError = 1 // the command ran and failed
+	exitUsage = 2 // bad command line
+)
+
+// errUsage marks errors that should print the command's usage.
+var errUsage = errors.New("usage")
+
+// env carries what every command needs: output streams and global options.
+type env struct {
+	stdout, stderr io.Writer
+	dataDir        string
+	getenv         func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	usage   string // arguments after the command name
+	run     func(e *env, args []string) error
+	sub     []*command
+}
+
+func commands() []*command {
+	return []*command{
+		{name: "eval", summary: "check and run WASM evaluators in the sandbox", sub: []*command{
+			{name: "check", summary: "validate an evaluator and show its ABI, imports, exports and limits", usage: "MODULE.wasm", run: runEvalCheck},
+			{name: "run", summary: "run an evaluator once and print score, fuel, log and time", usage: "MODULE.wasm [--seed HEX] [--task FILE] [--output FILE]", run: runEvalRun},
+		}},
+		{name: "version", summary: "print version information", run: runVersion},
+	}
+}
+
+// doMain runs the CLI and returns the process exit code.
+func doMain(args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	global := flag.NewFlagSet("crucible", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	e.addGlobalFlags(global)
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printTopUsage(stdout, global)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "crucible: %v\n\n", err)
+		printTopUsage(stderr, global)
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		printTopUsage(stderr, global)
+		return exitUsage
+	}
+	if rest[0] == "help" {
+		if len(rest) == 1 {
+			printTopUsage(stdout, global)
+			return exitOK
+		}
+		rest = append(rest[1:], "--help")
+	}
+	cmds, path := commands(), "crucible"
+	for {
+		c := find(cmds, rest[0])
+		if c == nil {
+			fmt.Fprintf(stderr, "crucible: unknown command %q\n\n", strings.TrimSpace(path+" "+rest[0]))
+			if path == "crucible" {
+				printTopUsage(stderr, global)
+			}
+			return exitUsage
+		}
+		path += " " + c.name
+		rest = rest[1:]
+		if c.sub != nil {
+			if len(rest) == 0 || rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help" {
+				w := stdout
+				if len(rest) == 0 {
+					w = stderr
+				}
+				printGroupUsage(w, path, c)
+				if len(rest) == 0 {
+					return exitUsage
+				}
+				return exitOK
+			}
+			cmds = c.sub
+			continue
+		}
+		err := c.run(e, rest)
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, flag.ErrHelp):
+			return exitOK
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "%s: %v\nrun '%s --help' for usage\n", path, err, path)
+			return exitUsage
+		default:
+			fmt.Fprintf(stderr, "%s: %v\n", path, err)
+			return exitError
+		}
+	}
+}
+
+func find(cmds []*command, name string) *command {
+	for _, c := range cmds {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// addGlobalFlags registers the options every command accepts, before or
+// after the command name.
+func (e *env) addGlobalFlags(fs *flag.FlagSet) {
+	fs.Func("data-dir", "node data directory (env CRUCIBLE_DATA_DIR, default ~/.crucible)", func(s string) error {
+		if s == "" {
+			return errors.New("empty data directory")
+		}
+		e.dataDir = s
+		return nil
+	})
+}
+
+// resolveDataDir applies the flag, then the environment, then the default.
+func (e *env) resolveDataDir() (string, error) {
+	dir := e.dataDir
+	if dir == "" {
+		dir = e.getenv("CRUCIBLE_DATA_DIR")
+	}
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("no home directory for the default data directory; set --data-dir or CRUCIBLE_DATA_DIR: %w", err)
+		}
+		dir = filepath.Join(home, ".crucible")
+	}
+	return filepath.Abs(dir)
+}
+
+// parseFlags parses flags that may come before, between or after
+// positional arguments, and returns the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// newFlagSet makes a flag set for one command whose --help prints usage
+// to stdout.
+func (e *env) newFlagSet(path, usage, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(path, flag.ContinueOnError)
+	fs.SetOutput(e.stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "%s\n\nUsage:\n  %s %s\n\nFlags:\n", summary, path, usage)
+		fs.PrintDefaults()
+	}
+	e.addGlobalFlags(fs)
+	return fs
+}
+
+func printTopUsage(w io.Writer, global *flag.FlagSet) {
+	fmt.Fprint(w, `crucible: an open network where AI contributions are benchmarked by peers
+and the results are settled in public.
+
+Usage:
+  crucible [--data-dir DIR] <command> [arguments]
+
+Commands:
+`)
+	var lines []string
+	var walk func(prefix string, cs []*command)
+	walk = func(prefix string, cs []*command) {
+		for _, c := range cs {
+			if c.sub != nil {
+				walk(prefix+c.name+" ", c.sub)
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("  %-14s %s", prefix+c.name, c.summary))
+		}
+	}
+	walk("", commands())
+	sort.Strings(lines)
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+	fmt.Fprint(w, "\nGlobal flags:\n")
+	global.SetOutput(w)
+	global.PrintDefaults()
+	global.SetOutput(io.Discard)
+	fmt.Fprint(w, "\nRun 'crucible <command> --help' for a command's flags.\n")
+}
+
+func printGroupUsage(w io.Writer, path string, c *command) {
+	fmt.Fprintf(w, "%s: %s\n\nCommands:\n", path, c.summary)
+	for _, s := range c.sub {
+		fmt.Fprintf(w, "  %-8s %s\n", s.name, s.summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags.\n", path)
+}
