@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/crucible-net/crucible/sandbox/internal/wasm"
 )
@@ -73,6 +74,11 @@ type instrumented struct {
 //   - floats are canonicalised before f32/f64.store, reinterpretation and
 //     copysign.
 func instrument(m *wasm.Module) (*instrumented, error) {
+	for _, e := range m.Exports {
+		if strings.HasPrefix(e.Name, reservedPrefix) {
+			return nil, fmt.Errorf("%w: export %q uses the reserved prefix %q", wasm.ErrUnsupported, e.Name, reservedPrefix)
+		}
+	}
 	out := *m
 	out.Globals = append([]wasm.Global(nil), m.Globals...)
 	out.Exports = append([]wasm.Export(nil), m.Exports...)

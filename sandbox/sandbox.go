@@ -11,6 +11,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // Config configures a Sandbox.
@@ -291,7 +292,7 @@ func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) 
 
 // instantiate creates an instance bound to st with the limits applied.
 func (e *Evaluator) instantiate(ctx context.Context, st *callState, lim Limits) (api.Module, globals, error) {
-	mod, err := e.sb.rt.InstantiateModule(ctx, e.compiled, e.sb.modCfg)
+	mod, err := e.sb.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), e.compiled, e.sb.modCfg)
 	if err != nil {
 		if why := st.interruption(); why != nil {
 			return nil, globals{}, why

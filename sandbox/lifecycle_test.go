@@ -1,0 +1,250 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/crucible-net/crucible/sandbox"
+	"github.com/crucible-net/crucible/sandbox/internal/wat"
+)
+
+// spinWAT loops forever and calls a host function on every iteration, so
+// the interrupt path races with host calls (run under -race in CI).
+const spinWAT = `(module
+  (import "crucible" "input_size" (func $size (param i32) (result i64)))
+  (memory (export "memory") 1)
+  (func (export "crucible_abi_v1"))
+  (func (export "crucible_evaluate") (result i32)
+    loop $l
+      i32.const 1
+      call $size
+      drop
+      br $l
+    end
+    i32.const 0))`
+
+func loadWAT(t testing.TB, sb *sandbox.Sandbox, src string) *sandbox.Evaluator {
+	t.Helper()
+	b := assembleString(t, src)
+	ev, err := sb.Load(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// TestBackstop shows that the wall-clock backstop works when fuel would
+// allow a run far longer than it, and that its error is not a verdict.
+func TestBackstop(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	for _, src := range []string{spinWAT, readFile(t, "testdata/hostile/infinite_loop.wat")} {
+		ev := loadWAT(t, sb, src)
+		res, err := ev.Evaluate(context.Background(), sandbox.Input{}, sandbox.Limits{Fuel: 1 << 62, Timeout: 50 * time.Millisecond})
+		if !errors.Is(err, sandbox.ErrTimeout) || sandbox.IsVerdict(err) {
+			t.Fatalf("err %v (verdict %v), want ErrTimeout, not a verdict", err, sandbox.IsVerdict(err))
+		}
+		if res.Fuel == 0 {
+			t.Error("no fuel reported")
+		}
+	}
+}
+
+// TestDefaultFuelBeatsBackstop measures how fast this machine burns fuel in
+// the tightest loop there is, and checks that the default fuel limit runs
+// out long before the default backstop: fuel, not the clock, decides.
+func TestDefaultFuelBeatsBackstop(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	ev := loadWAT(t, sb, readFile(t, "testdata/hostile/infinite_loop.wat"))
+	const fuel = 100_000_000
+	res, err := ev.Evaluate(context.Background(), sandbox.Input{}, sandbox.Limits{Fuel: fuel})
+	if !errors.Is(err, sandbox.ErrOutOfFuel) {
+		t.Fatal(err)
+	}
+	perSecond := float64(fuel) / res.Duration.Seconds()
+	need := time.Duration(float64(sandbox.DefaultFuel) / perSecond * float64(time.Second))
+	t.Logf("%.2g fuel/s here: the default fuel lasts %v, the backstop is %v", perSecond, need, sandbox.DefaultTimeout)
+	// Allow for a machine 10x slower than this one (or a race-enabled build).
+	if 10*need > sandbox.DefaultTimeout {
+		t.Errorf("default fuel takes %v here; 10x that is beyond the %v backstop", need, sandbox.DefaultTimeout)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	ev := loadWAT(t, sb, spinWAT)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := ev.Evaluate(ctx, sandbox.Input{}, sandbox.Limits{Fuel: 1 << 62})
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || sandbox.IsVerdict(err) {
+			t.Fatalf("err %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("evaluation ignored cancellation")
+	}
+}
+
+// TestParallel runs both examples from many goroutines on one compiled
+// module each and checks every result equals the serial one.
+func TestParallel(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	cases := corpus()
+	var runs []corpusCase
+	for _, c := range cases {
+		if c.input != nil && c.want == nil {
+			runs = append(runs, c)
+		}
+	}
+	want := map[string]outcome{}
+	modules := map[string][]byte{}
+	for _, c := range runs {
+		modules[c.name] = c.module(t)
+		o, err := runModule(sb, c, modules[c.name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[c.name] = o
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 32 {
+		c := runs[i%len(runs)]
+		wg.Go(func() {
+			got, err := runModule(sb, c, modules[c.name])
+			if err != nil {
+				errs <- err
+			} else if got != want[c.name] {
+				errs <- errors.New(c.name + ": parallel result differs from serial")
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestNoLeaks runs the whole corpus in a sandbox, closes it, and checks
+// that goroutines and heap are back to their baseline.
+func TestNoLeaks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole corpus; skipped in -short")
+	}
+	cases := corpus()
+	modules := make([][]byte, len(cases))
+	for i, c := range cases {
+		modules[i] = c.module(t)
+	}
+	baseGoroutines, baseHeap := settle()
+	sb, err := sandbox.New(context.Background(), sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		runModule(sb, c, modules[i])
+	}
+	if err := sb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g, heap := settle()
+		grew := int64(heap) - int64(baseHeap)
+		if g <= baseGoroutines && grew < 8<<20 {
+			t.Logf("goroutines %d (baseline %d), heap %+d bytes", g, baseGoroutines, grew)
+			return
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("goroutines %d (baseline %d), heap grew %d bytes\n%s", g, baseGoroutines, grew, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond) // polling with a deadline
+	}
+}
+
+func settle() (goroutines int, heap uint64) {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return runtime.NumGoroutine(), ms.HeapAlloc
+}
+
+// TestCompileCache loads the same module through two sandboxes sharing a
+// cache directory at the same time, then again from the warm cache.
+func TestCompileCache(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(cExample, "evaluator.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, out := mseInputs(100)
+	var wg sync.WaitGroup
+	scores := make([]float64, 3)
+	for i := range scores {
+		wg.Go(func() {
+			sb, err := sandbox.New(context.Background(), sandbox.Config{CacheDir: dir})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer sb.Close()
+			ev, err := sb.Load(context.Background(), b)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res, err := ev.Evaluate(context.Background(), bytesInput(0, task, out), sandbox.Limits{})
+			if err != nil {
+				t.Error(err)
+			}
+			scores[i] = res.Score
+		})
+	}
+	wg.Wait()
+	if scores[0] != scores[1] || scores[1] != scores[2] {
+		t.Errorf("scores differ: %v", scores)
+	}
+	entries, err := filepath.Glob(filepath.Join(dir, "*", "*"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("nothing cached in %s: %v", dir, err)
+	}
+	for _, e := range entries {
+		if filepath.Ext(e) == ".tmp" {
+			t.Errorf("temporary file left behind: %s", e)
+		}
+	}
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func assembleString(t testing.TB, src string) []byte {
+	t.Helper()
+	b, err := wat.Assemble([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
