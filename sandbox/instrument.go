@@ -46,12 +46,19 @@ const (
 // instrumented is the result of instrumenting one module.
 type instrumented struct {
 	binary []byte
-	// globals are the export names of the module's own mutable globals.
-	globals []string
-	// snapshotSafe reports that no instruction can change state outside
-	// memory and globals (tables, dropped segments), so a snapshot of memory
-	// and globals taken after _initialize is equivalent to a fresh instance.
-	snapshotSafe bool
+}
+
+// mutableGlobalExports lists the names under which the instrumented module
+// exports the module's own mutable globals, so a snapshot can capture and
+// restore them.
+func mutableGlobalExports(m *wasm.Module) []string {
+	var names []string
+	for i, g := range m.Globals {
+		if g.Mutable {
+			names = append(names, exportGlobalPrefix+strconv.Itoa(i))
+		}
+	}
+	return names
 }
 
 // instrument rewrites a decoded, validated module so that it meters fuel,
@@ -84,13 +91,12 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 	out.Exports = append([]wasm.Export(nil), m.Exports...)
 	out.Bodies = make([]wasm.Body, len(m.Bodies))
 
-	res := &instrumented{snapshotSafe: true}
+	res := &instrumented{}
 	nImportedGlobals := uint32(m.NumImported(wasm.ExternGlobal))
 	for i, g := range m.Globals {
 		if g.Mutable {
 			name := exportGlobalPrefix + strconv.Itoa(i)
 			out.Exports = append(out.Exports, wasm.Export{Name: name, Kind: wasm.ExternGlobal, Index: nImportedGlobals + uint32(i)})
-			res.globals = append(res.globals, name)
 		}
 	}
 
@@ -144,9 +150,6 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 				segCost = append(segCost, cost)
 				cost = 0
 			}
-			if snapshotUnsafe(ins[i].Op) {
-				res.snapshotSafe = false
-			}
 		}
 
 		// Pass 2: emit.
@@ -196,7 +199,9 @@ func endsSegment(op wasm.Opcode) bool {
 }
 
 // snapshotUnsafe reports instructions that change instance state other than
-// memory and globals.
+// memory and globals (tables, dropped segments): with them, a snapshot of
+// memory and globals taken after _initialize would not stand for a fresh
+// instance.
 func snapshotUnsafe(op wasm.Opcode) bool {
 	switch op {
 	case wasm.OpTableSet, wasm.OpTableGrow, wasm.OpTableFill, wasm.OpTableCopy,

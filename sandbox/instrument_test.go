@@ -173,8 +173,9 @@ func TestInstrumentIsPure(t *testing.T) {
 	if !bytes.Equal(one.binary, two.binary) {
 		t.Fatal("two instrumentations of the same module differ")
 	}
-	if !one.snapshotSafe {
-		t.Error("the Go example should be snapshot-safe")
+	info, _, err := validate(b, ModuleLimits{}.withDefaults(), true)
+	if err != nil || !info.snapshotSafe {
+		t.Errorf("the Go example should be snapshot-safe (err %v)", err)
 	}
 }
 

@@ -1,11 +1,14 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,14 +223,40 @@ func TestCompileCache(t *testing.T) {
 	if scores[0] != scores[1] || scores[1] != scores[2] {
 		t.Errorf("scores differ: %v", scores)
 	}
-	entries, err := filepath.Glob(filepath.Join(dir, "*", "*"))
-	if err != nil || len(entries) == 0 {
-		t.Fatalf("nothing cached in %s: %v", dir, err)
-	}
+	entries := cacheFiles(t, dir)
 	for _, e := range entries {
 		if filepath.Ext(e) == ".tmp" {
 			t.Errorf("temporary file left behind: %s", e)
 		}
+	}
+
+	// A damaged cache entry is detected and rebuilt, never trusted.
+	damaged := cacheFiles(t, dir)
+	if len(damaged) < 2 {
+		t.Fatalf("expected instrumented and compiled entries, found %v", damaged)
+	}
+	for _, p := range damaged {
+		entry, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry[len(entry)/2] ^= 0xff
+		if err := os.WriteFile(p, entry, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs bytes.Buffer
+	sb := newSandbox(t, sandbox.Config{CacheDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	ev, err := sb.Load(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ev.Evaluate(context.Background(), bytesInput(0, task, out), sandbox.Limits{})
+	if err != nil || res.Score != scores[0] {
+		t.Fatalf("after damage: score %v (want %v), err %v", res.Score, scores[0], err)
+	}
+	if !strings.Contains(logs.String(), "cache damaged") {
+		t.Errorf("the damaged compiled entry went unnoticed; log:\n%s", logs.String())
 	}
 }
 
@@ -247,4 +276,20 @@ func assembleString(t testing.TB, src string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// cacheFiles lists the files under a cache directory.
+func cacheFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

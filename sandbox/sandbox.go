@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -119,7 +120,7 @@ func (s *Sandbox) Close() error {
 // already loaded from the same bytes. Validation failures are a
 // *ValidationError.
 func (s *Sandbox) Load(ctx context.Context, binary []byte) (*Evaluator, error) {
-	info, m, err := validate(binary, s.cfg.Modules)
+	info, m, err := validate(binary, s.cfg.Modules, false)
 	if err != nil {
 		return nil, err
 	}
@@ -153,19 +154,35 @@ func (s *Sandbox) Load(ctx context.Context, binary []byte) (*Evaluator, error) {
 
 func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource) (*Evaluator, error) {
 	start := time.Now()
-	inst, err := instrument(m)
+	binary, safe, fromCache, err := s.cache.instrument(info.SHA256, m)
 	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return nil, err
+		}
 		return nil, &ValidationError{Violations: []Violation{{Err: ErrMalformed, Detail: err.Error()}}}
 	}
-	compiled, err := s.rt.CompileModule(ctx, inst.binary)
+	info.snapshotSafe = safe
+	compileCtx := experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0))
+	compiled, err := s.rt.CompileModule(compileCtx, binary)
+	if err != nil && s.cache != nil && strings.Contains(err.Error(), "compilationcache") {
+		// A damaged entry in wazero's cache fails every later compile of
+		// the module; wazero does not say which file, so start it afresh.
+		s.log.Warn("compiled-module cache damaged, clearing it", "dir", s.cache.compiledDir, "err", err)
+		if cerr := s.cache.clearCompiled(); cerr != nil {
+			return nil, fmt.Errorf("clear damaged compile cache: %w", cerr)
+		}
+		compiled, err = s.rt.CompileModule(compileCtx, binary)
+	}
 	if err != nil {
 		return nil, &ValidationError{Violations: []Violation{{Err: ErrMalformed, Detail: strings.TrimPrefix(err.Error(), "invalid ")}}}
 	}
 	s.log.Debug("evaluator compiled", "sha256", fmt.Sprintf("%x", info.SHA256), "bytes", info.Size,
-		"elapsed", time.Since(start))
-	ev := &Evaluator{sb: s, info: *info, compiled: compiled, globals: inst.globals}
-	ev.reuse = info.Reuse && inst.snapshotSafe
-	if info.Reuse && !inst.snapshotSafe {
+		"instrumented_from_cache", fromCache, "elapsed", time.Since(start))
+	ev := &Evaluator{sb: s, info: *info, compiled: compiled, globals: mutableGlobalExports(m)}
+	ev.reuse = info.Reuse && info.snapshotSafe
+	if info.Reuse && !info.snapshotSafe {
+		compiled.Close(ctx)
 		return nil, &ValidationError{Violations: []Violation{{Err: ErrUnsupported,
 			Detail: "crucible_reuse_v1 is declared but the module changes tables or drops segments, so a snapshot cannot stand for a fresh instance; remove the opt-in"}}}
 	}
@@ -182,6 +199,51 @@ type Evaluator struct {
 
 	snapMu sync.Mutex
 	snaps  map[snapKey]*snapshot
+
+	mu      sync.Mutex
+	active  int  // evaluations running
+	closing bool // Close was called; the last evaluation releases
+}
+
+// Close releases the compiled module once running evaluations finish, and
+// forgets it, so that the next Load of the same bytes compiles (or reads
+// the disk cache) again. Later Evaluate calls fail with ErrClosed. Close is
+// safe to call more than once.
+func (e *Evaluator) Close() error {
+	e.sb.mu.Lock()
+	if l, ok := e.sb.loaded[e.info.SHA256]; ok && l.ev == e {
+		delete(e.sb.loaded, e.info.SHA256)
+	}
+	e.sb.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
+		return nil
+	}
+	e.closing = true
+	if e.active == 0 {
+		return e.compiled.Close(context.Background())
+	}
+	return nil
+}
+
+func (e *Evaluator) acquire() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
+		return ErrClosed
+	}
+	e.active++
+	return nil
+}
+
+func (e *Evaluator) release() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.active--
+	if e.closing && e.active == 0 {
+		e.compiled.Close(context.Background())
+	}
 }
 
 // Info describes the module.
@@ -222,6 +284,10 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, lim Limits) (Result,
 	if in.OutputSize < 0 {
 		return Result{}, fmt.Errorf("input: negative output size %d", in.OutputSize)
 	}
+	if err := e.acquire(); err != nil {
+		return Result{}, err
+	}
+	defer e.release()
 	var res Result
 	err = e.run(ctx, in, lim, &res)
 	res.Duration = time.Since(start)

@@ -69,3 +69,35 @@ func TestSnapshotEqualsFresh(t *testing.T) {
 func formatResult(res Result, err error) string {
 	return fmt.Sprintf("err=%v score=%v fuel=%d init=%d details=%q log=%q", err, res.Score, res.Fuel, res.InitFuel, res.Details, res.Log)
 }
+
+// BenchmarkReuse compares one evaluation of the Go example in a fresh
+// instance (running the Go runtime's _initialize) with one started from the
+// post-initialisation snapshot.
+func BenchmarkReuse(b *testing.B) {
+	ctx := context.Background()
+	sb, err := New(ctx, Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sb.Close()
+	module, _ := os.ReadFile("../examples/evaluators/linreg/evaluator.wasm")
+	task, _ := os.ReadFile("../examples/evaluators/linreg/testdata/task.json")
+	good, _ := os.ReadFile("../examples/evaluators/linreg/testdata/good.json")
+	ev, err := sb.Load(ctx, module)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []struct {
+		name  string
+		reuse bool
+	}{{"fresh", false}, {"snapshot", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			ev.reuse = mode.reuse
+			for b.Loop() {
+				if _, err := ev.Evaluate(ctx, Input{Task: task, Output: bytes.NewReader(good), OutputSize: int64(len(good))}, Limits{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

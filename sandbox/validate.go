@@ -30,6 +30,9 @@ type ModuleInfo struct {
 	Initialize bool
 	// Reuse reports the crucible_reuse_v1 opt-in.
 	Reuse bool
+
+	// snapshotSafe: no instruction changes tables or drops segments.
+	snapshotSafe bool
 }
 
 // ImportInfo is one import and what the host does with it.
@@ -49,12 +52,15 @@ type ExportInfo struct {
 // error, when not nil, is a *ValidationError listing every violation; the
 // info is filled in as far as the module could be decoded.
 func Check(binary []byte, lim ModuleLimits) (*ModuleInfo, error) {
-	info, _, err := validate(binary, lim.withDefaults())
+	info, _, err := validate(binary, lim.withDefaults(), true)
 	return info, err
 }
 
-// validate decodes binary and checks it against lim and ABI v1.
-func validate(binary []byte, lim ModuleLimits) (*ModuleInfo, *wasm.Module, error) {
+// validate decodes binary and checks it against lim and ABI v1. With scan,
+// it also decodes every instruction (see scanCode); Load skips that when the
+// disk cache already holds the instrumented module, which was only written
+// after a scan passed.
+func validate(binary []byte, lim ModuleLimits, scan bool) (*ModuleInfo, *wasm.Module, error) {
 	info := &ModuleInfo{SHA256: sha256.Sum256(binary), Size: len(binary)}
 	var vs []Violation
 	add := func(err error, format string, args ...any) {
@@ -124,19 +130,10 @@ func validate(binary []byte, lim ModuleLimits) (*ModuleInfo, *wasm.Module, error
 		}
 	}
 
-	// Instructions: every body must decode to accepted instructions.
-	var in wasm.Instr
-	for i, body := range m.Bodies {
-		cr := wasm.NewCodeReader(body.Code)
-		for cr.Next(&in) {
-		}
-		if err := cr.Err(); err != nil {
-			kind := ErrMalformed
-			if errors.Is(err, wasm.ErrUnsupported) {
-				kind = ErrUnsupported
-			}
-			add(kind, "function %d: %v", nImportedFuncs+i, err)
-			break
+	if scan {
+		var v *Violation
+		if info.snapshotSafe, v = scanCode(m); v != nil {
+			vs = append(vs, *v)
 		}
 	}
 
@@ -276,4 +273,29 @@ func lookupImport(module, name string) (hostFunc, string, error) {
 		return hostFunc{}, "", fmt.Errorf("%q.%q is not a WASI preview 1 function", module, name)
 	}
 	return hostFunc{}, "", fmt.Errorf("import module %q is unknown; evaluators may import only %q and %q", module, hostModule, wasiModule)
+}
+
+// scanCode decodes every instruction: each must be in the accepted set.
+// It also reports whether the module is snapshot-safe (no instruction
+// changes tables or drops segments).
+func scanCode(m *wasm.Module) (snapshotSafe bool, v *Violation) {
+	nImportedFuncs := m.NumImported(wasm.ExternFunc)
+	snapshotSafe = true
+	var in wasm.Instr
+	for i, body := range m.Bodies {
+		cr := wasm.NewCodeReader(body.Code)
+		for cr.Next(&in) {
+			if snapshotUnsafe(in.Op) {
+				snapshotSafe = false
+			}
+		}
+		if err := cr.Err(); err != nil {
+			kind := ErrMalformed
+			if errors.Is(err, wasm.ErrUnsupported) {
+				kind = ErrUnsupported
+			}
+			return false, &Violation{Err: kind, Detail: fmt.Sprintf("function %d: %v", nImportedFuncs+i, err)}
+		}
+	}
+	return snapshotSafe, nil
 }

@@ -78,7 +78,7 @@ func doMain(args []string, stdout, stderr io.Writer) int {
 	for {
 		c := find(cmds, rest[0])
 		if c == nil {
-			fmt.Fprintf(stderr, "crucible: unknown command %q\n\n", strings.TrimSpace(path+" "+rest[0]))
+			fmt.Fprintf(stderr, "%s: unknown command %q\n\n", path, rest[0])
 			if path == "crucible" {
 				printTopUsage(stderr, global)
 			}
