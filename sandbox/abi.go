@@ -76,6 +76,11 @@ var crucibleFuncs = []hostFunc{
 	{"set_error", []wasm.ValType{i32, i32}, nil, hostSetError},
 }
 
+// refuelFuncs is the internal host module the instrumenter imports from.
+var refuelFuncs = []hostFunc{
+	{refuelName, nil, nil, func(ctx context.Context, _ api.Module, _ []uint64) { stateFrom(ctx).refuel() }},
+}
+
 func hostInputSize(ctx context.Context, _ api.Module, stack []uint64) {
 	st := stateFrom(ctx)
 	st.requireEvaluating("input_size")

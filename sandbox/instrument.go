@@ -26,13 +26,23 @@ const (
 
 // Trap codes written to the trap global just before the inserted code
 // executes unreachable, so the host can tell an enforced limit from a trap
-// of the evaluator's own.
+// of the evaluator's own. Running out of fuel is decided by the host, in
+// the refuel function.
 const (
 	trapNone   = 0
-	trapFuel   = 1
 	trapDepth  = 2
 	trapMemory = 3
 	trapTable  = 4
+)
+
+// The function the instrumenter imports and calls whenever a fuel check
+// finds the fuel global negative. The global holds only a slice of the
+// evaluation's fuel; refuel moves the next slice in from the host's side,
+// or ends the evaluation when the whole budget is spent or the evaluation
+// was interrupted. Guests cannot import from this module themselves.
+const (
+	refuelModule = "__crucible"
+	refuelName   = "refuel"
 )
 
 // Canonical quiet NaNs, with the sign bit clear. x86 produces NaNs with the
@@ -69,8 +79,10 @@ func mutableGlobalExports(m *wasm.Module) []string {
 //   - every basic block is charged its static cost (costs.go) when it
 //     starts. Block boundaries are function entry, loop headers, the two
 //     arms of if, the point after br_if, and block ends;
-//   - function entry and loop headers also check the fuel and trap when it
-//     is negative, so no loop or recursion runs unmetered. Fuel that goes
+//   - function entry and loop headers also check the fuel, so no loop or
+//     recursion runs unmetered. The fuel global holds a slice of the budget;
+//     when a check finds it negative, it calls the imported refuel function,
+//     which moves in the next slice or ends the evaluation. Fuel that goes
 //     negative in straight-line code is caught at the next check or when
 //     control returns to the host;
 //   - memory.grow, memory.copy, memory.fill, memory.init and the table bulk
@@ -87,9 +99,11 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 		}
 	}
 	out := *m
-	out.Globals = append([]wasm.Global(nil), m.Globals...)
-	out.Exports = append([]wasm.Export(nil), m.Exports...)
 	out.Bodies = make([]wasm.Body, len(m.Bodies))
+	nImported := uint32(m.NumImported(wasm.ExternFunc))
+	if err := addRefuelImport(&out, nImported); err != nil {
+		return nil, err
+	}
 
 	res := &instrumented{}
 	nImportedGlobals := uint32(m.NumImported(wasm.ExternGlobal))
@@ -104,6 +118,7 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 	e := emitter{
 		gFuel: base, gDepth: base + 1, gDepthMax: base + 2,
 		gMemMax: base + 3, gTableMax: base + 4, gTrap: base + 5,
+		refuel: nImported,
 	}
 	addGlobal := func(name string, t wasm.ValType, index uint32) {
 		init := []byte{byte(wasm.OpI32Const), 0, byte(wasm.OpEnd)}
@@ -173,7 +188,12 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 				seg++
 			}
 			e.before(in, nImportedFuncs)
-			e.b = append(e.b, body.Code[in.Start:in.End]...)
+			if (in.Op == wasm.OpCall || in.Op == wasm.OpRefFunc) && in.A >= nImportedFuncs {
+				// Module functions moved up by one for the refuel import.
+				e.idx(in.Op, uint32(in.A)+1)
+			} else {
+				e.b = append(e.b, body.Code[in.Start:in.End]...)
+			}
 			e.after(in, nImportedFuncs)
 			startsSegment = endsSegment(in.Op)
 			checks = in.Op == wasm.OpLoop
@@ -185,6 +205,92 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 	}
 	res.binary = out.Encode()
 	return res, nil
+}
+
+// addRefuelImport appends the refuel import after the module's function
+// imports, at index nImported, and moves every reference to a module
+// function (index >= nImported) up by one: exports, the start function,
+// global initialisers, element segments and the name section. Code bodies
+// are rewritten as they are instrumented.
+func addRefuelImport(out *wasm.Module, nImported uint32) error {
+	unit := wasm.FuncType{}
+	typeIdx := -1
+	for i, t := range out.Types {
+		if t.Equal(unit) {
+			typeIdx = i
+			break
+		}
+	}
+	if typeIdx < 0 {
+		out.Types = append(append([]wasm.FuncType(nil), out.Types...), unit)
+		typeIdx = len(out.Types) - 1
+	}
+	// Function imports come first in the index space whatever their place
+	// in the import section, so appending keeps every other import's index.
+	out.Imports = append(append([]wasm.Import(nil), out.Imports...),
+		wasm.Import{Module: refuelModule, Name: refuelName, Kind: wasm.ExternFunc, Type: uint32(typeIdx)})
+
+	out.Exports = append([]wasm.Export(nil), out.Exports...)
+	for i := range out.Exports {
+		if out.Exports[i].Kind == wasm.ExternFunc && out.Exports[i].Index >= nImported {
+			out.Exports[i].Index++
+		}
+	}
+	if out.Start != nil && *out.Start >= nImported {
+		s := *out.Start + 1
+		out.Start = &s
+	}
+	out.Globals = append([]wasm.Global(nil), out.Globals...)
+	for i := range out.Globals {
+		init, err := wasm.ShiftConstExpr(out.Globals[i].Init, nImported)
+		if err != nil {
+			return fmt.Errorf("global %d: %w", i, err)
+		}
+		out.Globals[i].Init = init
+	}
+	sections := make([]wasm.Section, 0, len(out.Sections)+1)
+	named := false
+	for _, sec := range out.Sections {
+		switch {
+		case sec.ID == wasm.SecElement:
+			data, err := wasm.ShiftElementSection(sec.Data, nImported)
+			if err != nil {
+				return fmt.Errorf("element section: %w", err)
+			}
+			sec.Data = data
+		case sec.ID == wasm.SecCustom && sec.Name == "name":
+			data, err := wasm.ShiftNameSection(sec.Data, nImported)
+			if err != nil {
+				continue // names are for humans; a bad name section is dropped
+			}
+			sec.Data = data
+			named = true
+		}
+		sections = append(sections, sec)
+	}
+	if !named && len(out.Functions) > 0 {
+		// Without names, the engine's stack traces show function indices;
+		// name each function by its original index so traces match the
+		// author's module, not the instrumented one.
+		sections = append(sections, wasm.Section{ID: wasm.SecCustom, Name: "name", Data: indexNames(nImported, len(out.Functions))})
+	}
+	out.Sections = sections
+	return nil
+}
+
+// indexNames builds a name section that names module function i, now at
+// index i+1, "$i".
+func indexNames(nImported uint32, n int) []byte {
+	var names []byte
+	names = wasm.AppendU32(names, uint32(n))
+	for i := range uint32(n) {
+		names = wasm.AppendU32(names, nImported+i+1)
+		names = wasm.AppendName(names, "$"+strconv.Itoa(int(nImported+i)))
+	}
+	data := wasm.AppendName(nil, "name")
+	data = append(data, 1)
+	data = wasm.AppendU32(data, uint32(len(names)))
+	return append(data, names...)
 }
 
 // endsSegment reports whether a new basic block starts after op: after
@@ -218,6 +324,8 @@ type emitter struct {
 	gFuel, gDepth, gDepthMax, gMemMax, gTableMax, gTrap uint32
 	// scratch local indices of the current function
 	l64, l32, lf32, lf64 uint32
+	// refuel is the function index of the refuel import.
+	refuel uint32
 }
 
 func (e *emitter) op(ops ...wasm.Opcode) {
@@ -263,7 +371,17 @@ func (e *emitter) charge(c int64) {
 	e.idx(wasm.OpGlobalSet, e.gFuel)
 }
 
-// chargeAndCheck subtracts a static cost and traps if the fuel is negative.
+// refuelIfNegative consumes an i32 condition and calls refuel when it is
+// non-zero.
+func (e *emitter) refuelIfNegative() {
+	e.op(wasm.OpIf)
+	e.b = append(e.b, 0x40)
+	e.idx(wasm.OpCall, e.refuel)
+	e.op(wasm.OpEnd)
+}
+
+// chargeAndCheck subtracts a static cost and asks for more fuel if the
+// slice is spent.
 func (e *emitter) chargeAndCheck(c int64) {
 	e.idx(wasm.OpGlobalGet, e.gFuel)
 	if c > 0 {
@@ -275,7 +393,7 @@ func (e *emitter) chargeAndCheck(c int64) {
 	}
 	e.i64(0)
 	e.op(wasm.OpI64LtS)
-	e.trapIf(trapFuel)
+	e.refuelIfNegative()
 }
 
 // chargeDynamic charges for the size held in the i32 scratch local:
@@ -300,7 +418,7 @@ func (e *emitter) chargeDynamic(mul int64, shift int64) {
 	e.idx(wasm.OpLocalGet, e.l64)
 	e.i64(0)
 	e.op(wasm.OpI64LtS)
-	e.trapIf(trapFuel)
+	e.refuelIfNegative()
 }
 
 // checkGrow traps with code when current+delta (delta in the i32 scratch

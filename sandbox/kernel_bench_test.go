@@ -11,8 +11,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-
-	"github.com/crucible-net/crucible/sandbox/internal/wasm"
 )
 
 const kernelN = 1 << 20
@@ -65,18 +63,13 @@ func newKernel(tb testing.TB, module []byte, rc wazero.RuntimeConfig, metered bo
 	tb.Helper()
 	ctx := context.Background()
 	if metered {
-		m, err := wasm.Decode(module)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		inst, err := instrument(m)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		module = inst.binary
+		module = instrumentBytes(tb, module).binary
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
 	tb.Cleanup(func() { rt.Close(ctx) })
+	if metered {
+		refuelStub(tb, rt)
+	}
 	mod, err := rt.InstantiateWithConfig(ctx, module, wazero.NewModuleConfig().WithStartFunctions())
 	if err != nil {
 		tb.Fatal(err)

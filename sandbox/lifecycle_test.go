@@ -293,3 +293,50 @@ func cacheFiles(t *testing.T, dir string) []string {
 	}
 	return files
 }
+
+// TestMemoryIsolation runs memory_snoop.wat many times, serially and in
+// parallel, on one compiled module: no evaluation may see another's memory,
+// however guest memories are pooled.
+func TestMemoryIsolation(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	ev := loadWAT(t, sb, readFile(t, "testdata/hostile/memory_snoop.wat"))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				res, err := ev.Evaluate(context.Background(), sandbox.Input{}, sandbox.Limits{})
+				if err != nil || res.Score != 1 {
+					t.Errorf("score %v, err %v: memory left by an earlier evaluation was visible", res.Score, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestGCWhileGuestRuns collects garbage while a guest spins with an
+// effectively unlimited budget. Machine code in wazero cannot be preempted,
+// so a stop-the-world pause waits for the guest to call into Go; the fuel
+// slices make it do so every few milliseconds. Without them this test
+// hangs: the pause waits for the guest, and the guest for a cancellation
+// that cannot run during the pause.
+func TestGCWhileGuestRuns(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	ev := loadWAT(t, sb, readFile(t, "testdata/hostile/infinite_loop.wat"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := ev.Evaluate(ctx, sandbox.Input{}, sandbox.Limits{Fuel: 1 << 62})
+		done <- err
+	}()
+	start := time.Now()
+	for range 50 {
+		runtime.GC()
+	}
+	t.Logf("50 collections beside a spinning guest took %v", time.Since(start))
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+}

@@ -2,7 +2,4 @@
 
 package sandbox
 
-import "github.com/tetratelabs/wazero/experimental"
-
-// memoryAllocator is nil on other systems: the engine's heap-backed memory.
-var memoryAllocator experimental.MemoryAllocator
+func newMemoryPool() memoryPool { return nil }

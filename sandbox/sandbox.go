@@ -35,6 +35,7 @@ type Sandbox struct {
 	rt     wazero.Runtime
 	cache  *diskCache
 	modCfg wazero.ModuleConfig
+	mem    memoryPool
 	log    *slog.Logger
 
 	mu     sync.Mutex
@@ -76,11 +77,19 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 		rt.Close(ctx)
 		return nil, err
 	}
+	if err := instantiateHost(ctx, rt, refuelModule, refuelFuncs); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
 	return &Sandbox{
-		cfg:    cfg,
-		rt:     rt,
-		cache:  cache,
-		modCfg: wazero.NewModuleConfig().WithName("").WithStartFunctions(),
+		cfg:   cfg,
+		rt:    rt,
+		cache: cache,
+		// No start functions: _initialize is called with its own fuel. The
+		// rand source is wazero's own WASI's, which evaluators never reach;
+		// setting it spares wazero seeding a math/rand source per instance.
+		modCfg: wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(noRandom{}),
+		mem:    newMemoryPool(),
 		log:    logger,
 		loaded: map[[32]byte]*loading{},
 	}, nil
@@ -110,6 +119,9 @@ func (s *Sandbox) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	err := s.rt.Close(context.Background())
+	if s.mem != nil {
+		s.mem.Close()
+	}
 	if s.cache != nil {
 		err = errors.Join(err, s.cache.Close())
 	}
@@ -358,7 +370,10 @@ func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) 
 
 // instantiate creates an instance bound to st with the limits applied.
 func (e *Evaluator) instantiate(ctx context.Context, st *callState, lim Limits) (api.Module, globals, error) {
-	mod, err := e.sb.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), e.compiled, e.sb.modCfg)
+	if e.sb.mem != nil {
+		ctx = experimental.WithMemoryAllocator(ctx, e.sb.mem)
+	}
+	mod, err := e.sb.rt.InstantiateModule(ctx, e.compiled, e.sb.modCfg)
 	if err != nil {
 		if why := st.interruption(); why != nil {
 			return nil, globals{}, why
@@ -404,8 +419,6 @@ func (e *Evaluator) call(ctx context.Context, mod api.Module, st *callState, g g
 		return used, st.hostErr
 	}
 	switch g.trap.Get() {
-	case trapFuel:
-		return fuel, fmt.Errorf("%w: limit %d", ErrOutOfFuel, fuel)
 	case trapDepth:
 		return used, fmt.Errorf("%w: limit %d", ErrCallDepth, st.lim.CallDepth)
 	case trapMemory:
@@ -457,4 +470,12 @@ func apiTypes(ts []wasmValType) []api.ValueType {
 		out[i] = api.ValueType(t)
 	}
 	return out
+}
+
+// noRandom is the rand source of wazero's own WASI, which the sandbox does
+// not offer to guests; reading it is a bug.
+type noRandom struct{}
+
+func (noRandom) Read([]byte) (int, error) {
+	return 0, errors.New("sandbox: wazero's random source is not used")
 }

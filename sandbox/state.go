@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -16,9 +15,14 @@ import (
 // wazero hands to host functions.
 type stateKey struct{}
 
-// interruptFuel is what the watcher writes into the fuel global to stop a
-// guest: far below zero, so the next fuel check traps.
-var interruptFuel int64 = math.MinInt64 / 4
+// fuelSlice is the most fuel the guest's fuel global holds at once; the
+// rest stays with the host (callState.bank). Every slice, about a
+// millisecond of guest CPU, the guest calls refuel: Go code, where the goroutine
+// can be preempted, a garbage collection can stop it, and an interrupted
+// evaluation ends. Machine code running in wazero is neither preemptible
+// nor interruptible, so without slices a running guest would hold up every
+// stop-the-world pause of the process until it returned.
+const fuelSlice = 1_000_000
 
 // callState is everything host functions need for one evaluation. Only the
 // goroutine running the guest touches it, except for the fuel global and
@@ -28,7 +32,8 @@ type callState struct {
 	lim Limits
 
 	mu          sync.Mutex
-	fuel        api.MutableGlobal
+	fuel        api.MutableGlobal // the guest's slice; negative when spent
+	bank        int64             // fuel not yet handed to the guest
 	interrupted error
 
 	log []byte
@@ -80,36 +85,59 @@ func (st *callState) abort(err error) {
 	panic(err)
 }
 
-// charge takes fuel for host work and traps when it runs out or the
-// evaluation was interrupted.
+// charge takes fuel for host work and traps when the budget runs out or
+// the evaluation was interrupted.
 func (st *callState) charge(c int64) {
 	st.mu.Lock()
 	v := int64(st.fuel.Get()) - c
 	st.fuel.Set(uint64(v))
+	left := st.bank + v
 	why := st.interrupted
 	st.mu.Unlock()
 	if why != nil {
 		panic(why)
 	}
-	if v < 0 {
+	if left < 0 {
 		panic(ErrOutOfFuel)
 	}
 }
 
-// setFuel refills the fuel global unless the evaluation was interrupted.
-func (st *callState) setFuel(v uint64) {
+// refuel is called by the guest when its slice is spent (see fuelSlice).
+// The budget left is the bank plus the (negative) slice: if it is negative
+// the evaluation is out of fuel, exactly where it would be with the whole
+// budget in the global.
+func (st *callState) refuel() {
 	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.interrupted == nil {
-		st.fuel.Set(v)
+	left := st.bank + int64(st.fuel.Get())
+	why := st.interrupted
+	if why == nil && left >= 0 {
+		slice := min(left, fuelSlice)
+		st.bank = left - slice
+		st.fuel.Set(uint64(slice))
+	}
+	st.mu.Unlock()
+	if why != nil {
+		panic(why)
+	}
+	if left < 0 {
+		panic(ErrOutOfFuel)
 	}
 }
 
-// fuelLeft reads the fuel global; negative means exhausted.
+// setFuel gives the guest a new budget.
+func (st *callState) setFuel(v uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	slice := min(int64(v), fuelSlice)
+	st.bank = int64(v) - slice
+	st.fuel.Set(uint64(slice))
+}
+
+// fuelLeft is the budget left; negative means exhausted.
 func (st *callState) fuelLeft() int64 {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return int64(st.fuel.Get())
+	return st.bank + int64(st.fuel.Get())
 }
 
 func (st *callState) interruption() error {
@@ -122,9 +150,6 @@ func (st *callState) bindFuel(g api.MutableGlobal) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.fuel = g
-	if st.interrupted != nil {
-		g.Set(uint64(interruptFuel))
-	}
 }
 
 // requireEvaluating traps when fn is called during _initialize.
@@ -155,9 +180,10 @@ func (st *callState) appendLog(p []byte) {
 	st.log = append(st.log, p...)
 }
 
-// watch stops the guest when ctx is done or the backstop timeout passes,
-// by driving its fuel far below zero until the call returns. The returned
-// function ends the watch and waits for the watcher to exit.
+// watch marks the evaluation interrupted when ctx is done or the backstop
+// timeout passes. The guest notices at its next refuel (within one fuel
+// slice) or host call. The returned function ends the watch and waits for
+// the watcher to exit.
 func (st *callState) watch(ctx context.Context, timeout time.Duration) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
@@ -174,23 +200,9 @@ func (st *callState) watch(ctx context.Context, timeout time.Duration) (stop fun
 		case <-timer.C:
 			why = fmt.Errorf("%w after %v", ErrTimeout, timeout)
 		}
-		// A guest that loads the fuel, subtracts and stores it back can
-		// overwrite one write, so keep writing until the call returns.
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			st.mu.Lock()
-			st.interrupted = why
-			if st.fuel != nil {
-				st.fuel.Set(uint64(interruptFuel))
-			}
-			st.mu.Unlock()
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
+		st.mu.Lock()
+		st.interrupted = why
+		st.mu.Unlock()
 	}()
 	return func() {
 		close(done)

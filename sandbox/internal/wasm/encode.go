@@ -1,11 +1,21 @@
 package wasm
 
-// Encode writes the module back in the binary format. The global, export
-// and code sections are rebuilt from m.Globals, m.Exports and m.Bodies;
-// every other section is copied byte for byte, custom sections included and
-// in their original positions.
+// Encode writes the module back in the binary format. The type, import,
+// global, export, start and code sections are rebuilt from m.Types,
+// m.Imports, m.Globals, m.Exports, m.Start and m.Bodies; every other section
+// is copied from m.Sections byte for byte (a caller may replace a
+// section's Data), custom sections included and in their original places.
 func (m *Module) Encode() []byte {
 	rebuilt := map[byte][]byte{}
+	if len(m.Types) > 0 || m.hasSection(SecType) {
+		rebuilt[SecType] = m.encodeTypes()
+	}
+	if len(m.Imports) > 0 || m.hasSection(SecImport) {
+		rebuilt[SecImport] = m.encodeImports()
+	}
+	if m.Start != nil {
+		rebuilt[SecStart] = AppendU32(nil, *m.Start)
+	}
 	if len(m.Globals) > 0 || m.hasSection(SecGlobal) {
 		rebuilt[SecGlobal] = m.encodeGlobals()
 	}
@@ -33,7 +43,7 @@ func (m *Module) Encode() []byte {
 	// flush emits rebuilt sections that belong before a section of the
 	// given order and were absent from the input.
 	flush := func(before int) {
-		for _, id := range []byte{SecGlobal, SecExport, SecCode} {
+		for _, id := range []byte{SecType, SecImport, SecGlobal, SecExport, SecStart, SecCode} {
 			if d, ok := rebuilt[id]; ok && sectionOrder[id] < before {
 				emit(id, d)
 				delete(rebuilt, id)
@@ -59,15 +69,67 @@ func (m *Module) Encode() []byte {
 	return out
 }
 
+func appendValTypes(b []byte, ts []ValType) []byte {
+	b = AppendU32(b, uint32(len(ts)))
+	for _, t := range ts {
+		b = append(b, byte(t))
+	}
+	return b
+}
+
+func (m *Module) encodeTypes() []byte {
+	b := AppendU32(nil, uint32(len(m.Types)))
+	for _, t := range m.Types {
+		b = append(b, 0x60)
+		b = appendValTypes(b, t.Params)
+		b = appendValTypes(b, t.Results)
+	}
+	return b
+}
+
+func appendLimits(b []byte, l Limits) []byte {
+	if l.HasMax {
+		b = append(b, 1)
+		b = AppendU32(b, l.Min)
+		return AppendU32(b, l.Max)
+	}
+	b = append(b, 0)
+	return AppendU32(b, l.Min)
+}
+
+func appendGlobalType(b []byte, g GlobalType) []byte {
+	b = append(b, byte(g.Type))
+	if g.Mutable {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func (m *Module) encodeImports() []byte {
+	b := AppendU32(nil, uint32(len(m.Imports)))
+	for _, im := range m.Imports {
+		b = AppendName(b, im.Module)
+		b = AppendName(b, im.Name)
+		b = append(b, im.Kind)
+		switch im.Kind {
+		case ExternFunc:
+			b = AppendU32(b, im.Type)
+		case ExternTable:
+			b = append(b, byte(im.Table.Elem))
+			b = appendLimits(b, im.Table.Limits)
+		case ExternMemory:
+			b = appendLimits(b, im.Memory)
+		case ExternGlobal:
+			b = appendGlobalType(b, im.Global)
+		}
+	}
+	return b
+}
+
 func (m *Module) encodeGlobals() []byte {
 	b := AppendU32(nil, uint32(len(m.Globals)))
 	for _, g := range m.Globals {
-		b = append(b, byte(g.Type))
-		if g.Mutable {
-			b = append(b, 1)
-		} else {
-			b = append(b, 0)
-		}
+		b = appendGlobalType(b, g.GlobalType)
 		b = append(b, g.Init...)
 	}
 	return b
