@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -103,6 +104,9 @@ func TestFuelExact(t *testing.T) {
 		{"if false", ifWAT, []uint64{0}, 2 + 3},
 		// caller: [i32.const call]=1+5; callee: [i32.const]=1; after call [end]=0
 		{"call", `(func $g (result i32) i32.const 7) (func (export "f") (result i32) call $g)`, nil, 5 + 1},
+		// one segment [ref.func drop call local.get call_indirect i32.add] = 1+1+5+1+10+1,
+		// then $one and $two cost 1 each
+		{"call_indirect", strings.Replace(indirectWAT[len("(module "):len(indirectWAT)-1], indirectImport, "", 1), []uint64{1}, 19 + 1 + 1},
 		{"divide", `(func (export "f") (result i32) i32.const 7 i32.const 2 i32.div_u)`, nil, 2 + 4},
 		// 3 consts + fill (1 + 800/8)
 		{"memory.fill 800", `(memory 1) (func (export "f") i32.const 0 i32.const 0 i32.const 800 memory.fill)`, nil, 3 + 1 + 100},
@@ -137,6 +141,27 @@ const loopWAT = `(func (export "f") (param $n i32) (result i32) (local $i i32)
 		br_if $l
 	end
 	local.get $i)`
+
+// indirectWAT refers to functions from every place that holds function
+// indices: exports, an element segment, a global initialiser, ref.func,
+// call and call_indirect.
+const indirectWAT = `(module
+  (type $t (func (result i32)))
+  ` + indirectImport + `
+  (table 2 funcref)
+  (global $g funcref (ref.func $two))
+  (elem (i32.const 0) $one $two)
+  (func $one (result i32) i32.const 1)
+  (func $two (result i32) i32.const 2)
+  (func (export "f") (param i32) (result i32)
+    ref.func $one
+    drop
+    call $one
+    local.get 0
+    call_indirect (type $t)
+    i32.add))`
+
+const indirectImport = `(import "crucible" "input_size" (func $size (param i32) (result i64)))`
 
 const ifWAT = `(func (export "f") (param i32) (result i32)
 	local.get 0
@@ -250,7 +275,7 @@ func TestNaNCanonical(t *testing.T) {
 // FuzzInstrument: whatever the engine accepts, instrumented, it must still
 // accept; anything else is rejected without a panic.
 func FuzzInstrument(f *testing.F) {
-	for _, p := range []string{"../examples/evaluators/mse-c/evaluator.wasm"} {
+	for _, p := range []string{"../examples/evaluators/mse-c/evaluator.wasm", "../examples/evaluators/linreg/evaluator.wasm"} {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
 		}
@@ -262,7 +287,8 @@ func FuzzInstrument(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	f.Add(assemble(f, "(module "+loopWAT+ifWAT[0:0]+")"))
+	f.Add(assemble(f, "(module "+loopWAT+")"))
+	f.Add(assemble(f, indirectWAT))
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter().WithCoreFeatures(api.CoreFeaturesV2&^api.CoreFeatureSIMD))
 	f.Cleanup(func() { rt.Close(ctx) })
