@@ -78,7 +78,9 @@ var crucibleFuncs = []hostFunc{
 
 // refuelFuncs is the internal host module the instrumenter imports from.
 var refuelFuncs = []hostFunc{
-	{refuelName, nil, nil, func(ctx context.Context, _ api.Module, _ []uint64) { stateFrom(ctx).refuel() }},
+	{refuelName, []wasm.ValType{i64}, nil, func(ctx context.Context, _ api.Module, stack []uint64) {
+		stateFrom(ctx).refuel(int64(stack[0]))
+	}},
 }
 
 func hostInputSize(ctx context.Context, _ api.Module, stack []uint64) {

@@ -138,6 +138,7 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 	nImportedFuncs := int64(m.NumImported(wasm.ExternFunc))
 	var ins []wasm.Instr
 	var segCost []int64
+	var frames []frame
 	for fi, body := range m.Bodies {
 		typeIdx := m.Functions[fi]
 		if int(typeIdx) >= len(m.Types) {
@@ -176,23 +177,64 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 		e.b = make([]byte, 0, len(body.Code)+len(body.Code)/2+32)
 		seg := 0
 		startsSegment, checks := true, true
+		// frames mirrors the control stack; the function body is the
+		// outermost frame.
+		frames := append(frames[:0], frame{})
 		for i := range ins {
 			in := &ins[i]
 			if startsSegment {
+				top := &frames[len(frames)-1]
 				switch {
+				case checks && top.wrapped:
+					top.headerCost = segCost[seg]
+					e.chargeAndCheck(segCost[seg], true)
 				case checks:
-					e.chargeAndCheck(segCost[seg])
+					e.chargeAndCheck(segCost[seg], false)
 				case segCost[seg] > 0:
 					e.charge(segCost[seg])
 				}
 				seg++
 			}
 			e.before(in, nImportedFuncs)
-			if (in.Op == wasm.OpCall || in.Op == wasm.OpRefFunc) && in.A >= nImportedFuncs {
-				// Module functions moved up by one for the refuel import.
-				e.idx(in.Op, uint32(in.A)+1)
-			} else {
-				e.b = append(e.b, body.Code[in.Start:in.End]...)
+			code := body.Code[in.Start:in.End]
+			switch in.Op {
+			case wasm.OpCall, wasm.OpRefFunc:
+				if in.A >= nImportedFuncs {
+					// Module functions moved up by one for the refuel import.
+					e.idx(in.Op, uint32(in.A)+1)
+				} else {
+					e.b = append(e.b, code...)
+				}
+			case wasm.OpBr, wasm.OpBrIf:
+				e.idx(in.Op, extraDepth(frames, uint32(in.A)))
+			case wasm.OpBrTable:
+				targets, err := wasm.BrTableTargets(code)
+				if err != nil {
+					return nil, fmt.Errorf("function %d: %w", int(nImportedFuncs)+fi, err)
+				}
+				e.op(wasm.OpBrTable)
+				e.b = wasm.AppendU32(e.b, uint32(len(targets)-1))
+				for _, d := range targets {
+					e.b = wasm.AppendU32(e.b, extraDepth(frames, d))
+				}
+			case wasm.OpBlock, wasm.OpIf:
+				e.b = append(e.b, code...)
+				frames = append(frames, frame{})
+			case wasm.OpLoop:
+				wrap := loopWithoutParams(m, in.A)
+				if wrap {
+					e.openLoopWrapper(code)
+				}
+				e.b = append(e.b, code...)
+				frames = append(frames, frame{wrapped: wrap})
+			case wasm.OpEnd:
+				e.b = append(e.b, code...)
+				if f := frames[len(frames)-1]; f.wrapped {
+					e.closeLoopWrapper(f.headerCost)
+				}
+				frames = frames[:len(frames)-1]
+			default:
+				e.b = append(e.b, code...)
 			}
 			e.after(in, nImportedFuncs)
 			startsSegment = endsSegment(in.Op)
@@ -213,16 +255,16 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 // global initialisers, element segments and the name section. Code bodies
 // are rewritten as they are instrumented.
 func addRefuelImport(out *wasm.Module, nImported uint32) error {
-	unit := wasm.FuncType{}
+	refuelType := wasm.FuncType{Params: []wasm.ValType{wasm.I64}}
 	typeIdx := -1
 	for i, t := range out.Types {
-		if t.Equal(unit) {
+		if t.Equal(refuelType) {
 			typeIdx = i
 			break
 		}
 	}
 	if typeIdx < 0 {
-		out.Types = append(append([]wasm.FuncType(nil), out.Types...), unit)
+		out.Types = append(append([]wasm.FuncType(nil), out.Types...), refuelType)
 		typeIdx = len(out.Types) - 1
 	}
 	// Function imports come first in the index space whatever their place
@@ -371,18 +413,92 @@ func (e *emitter) charge(c int64) {
 	e.idx(wasm.OpGlobalSet, e.gFuel)
 }
 
-// refuelIfNegative consumes an i32 condition and calls refuel when it is
-// non-zero.
+// refuelIfNegative consumes an i32 condition and calls refuel (crediting
+// nothing) when it is non-zero.
 func (e *emitter) refuelIfNegative() {
 	e.op(wasm.OpIf)
 	e.b = append(e.b, 0x40)
+	e.i64(0)
 	e.idx(wasm.OpCall, e.refuel)
 	e.op(wasm.OpEnd)
 }
 
+// A call inside a loop, even one that never runs, makes the engine keep
+// the loop's values in memory instead of registers (the MSE kernel ran
+// 1.4x slower). So a loop without parameters is wrapped, and its header
+// check branches out of it to call refuel and re-enter it:
+//
+//	block bt        ;; $done: the loop's results leave through here
+//	  loop          ;; $retry
+//	    block       ;; $slow
+//	      loop bt   ;; the original loop
+//	        charge c; fuel < 0 → br_if $slow
+//	        ...
+//	      end
+//	      br $done
+//	    end
+//	    call refuel(c) ;; credits the header charge the retry repeats
+//	    br $retry
+//	  end
+//	  unreachable
+//	end
+//
+// Branches from inside the loop to labels outside it cross three more
+// labels (extraDepth). Nothing of the iteration has run when the check
+// fails, so re-entering the loop from the top is exact.
+func (e *emitter) openLoopWrapper(loop []byte) {
+	e.op(wasm.OpBlock)
+	e.b = append(e.b, loop[1:]...) // the loop's block type
+	e.op(wasm.OpLoop)
+	e.b = append(e.b, 0x40)
+	e.op(wasm.OpBlock)
+	e.b = append(e.b, 0x40)
+}
+
+func (e *emitter) closeLoopWrapper(headerCost int64) {
+	e.idx(wasm.OpBr, 2)
+	e.op(wasm.OpEnd)
+	e.i64(headerCost)
+	e.idx(wasm.OpCall, e.refuel)
+	e.idx(wasm.OpBr, 0)
+	e.op(wasm.OpEnd, wasm.OpUnreachable, wasm.OpEnd)
+}
+
+// frame is one entry of the control stack during instrumentation.
+type frame struct {
+	wrapped    bool  // a loop inside the three wrapper labels
+	headerCost int64 // the wrapped loop's header segment cost
+}
+
+// wrapperLabels is the number of labels openLoopWrapper adds.
+const wrapperLabels = 3
+
+// extraDepth adjusts a branch's label depth for the wrapper labels between
+// the branch and its target: three for every wrapped loop the branch
+// leaves. A branch to a wrapped loop itself (continue) crosses none.
+func extraDepth(frames []frame, depth uint32) uint32 {
+	out := depth
+	for i := uint32(0); i < depth && int(i) < len(frames); i++ {
+		if frames[len(frames)-1-int(i)].wrapped {
+			out += wrapperLabels
+		}
+	}
+	return out
+}
+
+// loopWithoutParams reports whether a loop's block type takes no
+// parameters, so it can be re-entered from its wrapper.
+func loopWithoutParams(m *wasm.Module, blockType int64) bool {
+	if blockType < 0 {
+		return true // empty (0x40) or a single result type
+	}
+	return int(blockType) < len(m.Types) && len(m.Types[blockType].Params) == 0
+}
+
 // chargeAndCheck subtracts a static cost and asks for more fuel if the
-// slice is spent.
-func (e *emitter) chargeAndCheck(c int64) {
+// slice is spent: in place, or, at the header of a wrapped loop, by leaving
+// the loop for its wrapper (see openLoopWrapper).
+func (e *emitter) chargeAndCheck(c int64, wrappedLoop bool) {
 	e.idx(wasm.OpGlobalGet, e.gFuel)
 	if c > 0 {
 		e.i64(c)
@@ -393,6 +509,10 @@ func (e *emitter) chargeAndCheck(c int64) {
 	}
 	e.i64(0)
 	e.op(wasm.OpI64LtS)
+	if wrappedLoop {
+		e.idx(wasm.OpBrIf, 1) // to the wrapper's $slow block
+		return
+	}
 	e.refuelIfNegative()
 }
 

@@ -70,7 +70,7 @@ func newRaw(tb testing.TB, module []byte) *rawInstance {
 func refuelStub(tb testing.TB, rt wazero.Runtime) {
 	tb.Helper()
 	_, err := rt.NewHostModuleBuilder(refuelModule).NewFunctionBuilder().
-		WithFunc(func() { panic(ErrOutOfFuel) }).Export(refuelName).
+		WithFunc(func(int64) { panic(ErrOutOfFuel) }).Export(refuelName).
 		Instantiate(context.Background())
 	if err != nil {
 		tb.Fatal(err)
@@ -315,4 +315,64 @@ func FuzzInstrument(f *testing.F) {
 		}
 		cm.Close(ctx)
 	})
+}
+
+// TestWrappedLoopsMatchBareEngine runs testdata/loops.wat, whose loops
+// branch out through every kind of label and run through many fuel
+// slices, in the sandbox and in the bare engine: the results must match.
+func TestWrappedLoopsMatchBareEngine(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "loops.wat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	module := assemble(t, string(src))
+	ctx := context.Background()
+
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	var want []byte
+	_, err = rt.NewHostModuleBuilder("crucible").NewFunctionBuilder().
+		WithFunc(func(_ context.Context, m api.Module, _ float64, p, n uint32) {
+			b, _ := m.Memory().Read(p, n)
+			want = append([]byte(nil), b...)
+		}).Export("set_result").Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := rt.Instantiate(ctx, module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mod.ExportedFunction("crucible_evaluate").Call(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	sb, err := New(ctx, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	ev, err := sb.Load(ctx, module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ev.Evaluate(ctx, Input{}, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(res.Details, want) {
+		t.Fatalf("checksum %x, bare engine %x", res.Details, want)
+	}
+	if res.Fuel < 5*fuelSlice {
+		t.Errorf("only %d fuel: the loops did not cross enough slices to test re-entry", res.Fuel)
+	}
+	t.Logf("fuel %d (%d slices)", res.Fuel, res.Fuel/fuelSlice)
+
+	// Out of fuel lands on the same fuel figure with any budget split.
+	for _, limit := range []uint64{fuelSlice - 1, 3*fuelSlice + 12345} {
+		r, err := ev.Evaluate(ctx, Input{}, Limits{Fuel: limit})
+		if !errors.Is(err, ErrOutOfFuel) || r.Fuel != limit {
+			t.Errorf("limit %d: fuel %d, err %v", limit, r.Fuel, err)
+		}
+	}
 }

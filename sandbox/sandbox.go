@@ -187,6 +187,9 @@ func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource)
 		compiled, err = s.rt.CompileModule(compileCtx, binary)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, &ValidationError{Violations: []Violation{{Err: ErrMalformed, Detail: strings.TrimPrefix(err.Error(), "invalid ")}}}
 	}
 	s.log.Debug("evaluator compiled", "sha256", fmt.Sprintf("%x", info.SHA256), "bytes", info.Size,
@@ -221,6 +224,12 @@ type Evaluator struct {
 // forgets it, so that the next Load of the same bytes compiles (or reads
 // the disk cache) again. Later Evaluate calls fail with ErrClosed. Close is
 // safe to call more than once.
+//
+// # Notes
+//
+// Load returns the same *Evaluator to every caller that loads the same
+// bytes, so close it only when none of them needs it any more; Sandbox.Close
+// releases every evaluator anyway.
 func (e *Evaluator) Close() error {
 	e.sb.mu.Lock()
 	if l, ok := e.sb.loaded[e.info.SHA256]; ok && l.ev == e {

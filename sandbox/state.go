@@ -105,13 +105,16 @@ func (st *callState) charge(c int64) {
 // refuel is called by the guest when its slice is spent (see fuelSlice).
 // The budget left is the bank plus the (negative) slice: if it is negative
 // the evaluation is out of fuel, exactly where it would be with the whole
-// budget in the global.
-func (st *callState) refuel() {
+// budget in the global. Otherwise credit, which a wrapped loop is about to
+// charge again when it re-enters, is given back, and the next slice moves
+// in, large enough to pay that charge.
+func (st *callState) refuel(credit int64) {
 	st.mu.Lock()
 	left := st.bank + int64(st.fuel.Get())
 	why := st.interrupted
 	if why == nil && left >= 0 {
-		slice := min(left, fuelSlice)
+		left += credit
+		slice := min(left, fuelSlice+credit)
 		st.bank = left - slice
 		st.fuel.Set(uint64(slice))
 	}

@@ -225,3 +225,15 @@ func (c *CodeReader) Next(in *Instr) bool {
 	in.End = r.off
 	return r.err == nil
 }
+
+// BrTableTargets decodes the label depths of one br_table instruction
+// (its bytes from the opcode on): the table, then the default last.
+func BrTableTargets(instr []byte) ([]uint32, error) {
+	r := &reader{b: instr, off: 1}
+	n := r.count(1)
+	targets := make([]uint32, 0, n+1)
+	for i := 0; i <= n && r.err == nil; i++ {
+		targets = append(targets, r.u32())
+	}
+	return targets, r.err
+}
