@@ -84,6 +84,7 @@ func corpus() []corpusCase {
 		hostile("clock_random", nil),
 		hostile("nan_bits", nil),
 		hostile("memory_snoop", nil),
+		hostile("poll", nil),
 		hostile("start_function", sandbox.ErrUnsupported),
 		hostile("command_module", sandbox.ErrUnsupported),
 		hostile("bad_pointer", sandbox.ErrABI),

@@ -340,3 +340,17 @@ func TestGCWhileGuestRuns(t *testing.T) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
 }
+
+// TestScoresOfOne checks the corpus modules that score themselves: 1 means
+// the sandbox behaved as documented (fresh memory, canonical NaNs, WASI
+// poll semantics).
+func TestScoresOfOne(t *testing.T) {
+	sb := newSandbox(t, sandbox.Config{})
+	for _, name := range []string{"memory_snoop", "nan_bits", "poll"} {
+		ev := loadWAT(t, sb, readFile(t, "testdata/hostile/"+name+".wat"))
+		res, err := ev.Evaluate(context.Background(), sandbox.Input{}, sandbox.Limits{})
+		if err != nil || res.Score != 1 {
+			t.Errorf("%s: score %v, err %v", name, res.Score, err)
+		}
+	}
+}

@@ -100,6 +100,7 @@ var wasiFuncs = func() []hostFunc {
 		"fd_write":          wasiFdWrite,
 		"fd_prestat_get":    wasiBadf,
 		"random_get":        wasiRandom,
+		"poll_oneoff":       wasiPollOneoff,
 		"sched_yield":       wasiSuccess,
 	}
 	for i := range fs {
@@ -123,6 +124,7 @@ var wasiImplemented = map[string]string{
 	"fd_prestat_get":    "EBADF: no preopened directories",
 	"random_get":        "deterministic, seeded from the evaluation seed",
 	"sched_yield":       "no-op",
+	"poll_oneoff":       "clock subscriptions fire at once (the clock does not move); fd subscriptions fail with EBADF",
 	"proc_exit":         "ends the evaluation with ErrExit",
 }
 
@@ -241,4 +243,51 @@ func wasiProcExit(ctx context.Context, _ api.Module, stack []uint64) {
 	code := uint32(stack[0])
 	// proc_exit never returns: the trap ends the call and carries the code.
 	st.abort(fmt.Errorf("%w with code %d", ErrExit, code))
+}
+
+// poll_oneoff layouts (WASI preview 1).
+const (
+	subscriptionSize = 48
+	eventSize        = 32
+	eventTypeClock   = 0
+)
+
+// wasiPollOneoff answers every subscription at once: clock timeouts fire
+// immediately, because the clock is constant and waiting would never end,
+// and descriptor subscriptions fail with EBADF, because there are no
+// descriptors to wait on. Go's runtime sleeps through it (runtime.usleep,
+// including while it prints a panic); a guest that waits for time to pass
+// spins until its fuel runs out.
+func wasiPollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
+	st := stateFrom(ctx)
+	in, out, n, neventsPtr := uint32(stack[0]), uint32(stack[1]), uint32(stack[2]), uint32(stack[3])
+	st.charge(costHostCall)
+	if n == 0 || n > 1<<12 {
+		stack[0] = errnoInval
+		return
+	}
+	st.charge(hostBytesCost(uint64(n) * (subscriptionSize + eventSize)))
+	mem := mod.Memory()
+	subs, ok1 := mem.Read(in, n*subscriptionSize)
+	events, ok2 := mem.Read(out, n*eventSize)
+	if !ok1 || !ok2 {
+		stack[0] = errnoFault
+		return
+	}
+	subs = append([]byte(nil), subs...) // the two buffers may overlap
+	for i := uint32(0); i < n; i++ {
+		sub, ev := subs[i*subscriptionSize:], events[i*eventSize:(i+1)*eventSize]
+		clear(ev)
+		copy(ev[0:8], sub[0:8]) // userdata
+		tag := sub[8]
+		ev[10] = tag
+		if tag != eventTypeClock {
+			binary.LittleEndian.PutUint16(ev[8:], errnoBadf)
+		}
+	}
+	if !mem.WriteUint32Le(neventsPtr, n) {
+		stack[0] = errnoFault
+		return
+	}
+	stack[0] = errnoSuccess
 }

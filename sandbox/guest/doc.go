@@ -26,7 +26,9 @@
 // Inside the sandbox stdout and stderr go to a bounded log, the clock reads
 // a constant, and math/rand and crypto/rand are seeded from Input.Seed, so
 // the same input always gives the same score. There is no filesystem or
-// network. A panic ends the evaluation with the panic message in the log.
+// network. A panic ends the evaluation (ErrTrap) with the panic message in
+// the log. time.Sleep never returns, since time never passes: the
+// evaluation runs out of fuel.
 //
 // Outside wasm (GOOS other than wasip1) the package provides Evaluate, which
 // runs the registered function on in-memory inputs for unit tests.
