@@ -242,26 +242,7 @@ func TestNaNCanonical(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		return
 	}
-	// Uninstrumented, with a stand-in set_result that records the details.
-	ctx := context.Background()
-	rt := wazero.NewRuntime(ctx)
-	defer rt.Close(ctx)
-	var details []byte
-	_, err = rt.NewHostModuleBuilder("crucible").NewFunctionBuilder().
-		WithFunc(func(_ context.Context, m api.Module, score float64, p, n uint32) {
-			b, _ := m.Memory().Read(p, n)
-			details = append([]byte(nil), b...)
-		}).Export("set_result").Instantiate(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := rt.Instantiate(ctx, module)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mod.ExportedFunction("crucible_evaluate").Call(ctx); err != nil {
-		t.Fatal(err)
-	}
+	details := runBare(t, module)
 	bits := uint64(0)
 	for i := 7; i >= 0; i-- {
 		bits = bits<<8 | uint64(details[i])
@@ -327,25 +308,7 @@ func TestWrappedLoopsMatchBareEngine(t *testing.T) {
 	}
 	module := assemble(t, string(src))
 	ctx := context.Background()
-
-	rt := wazero.NewRuntime(ctx)
-	defer rt.Close(ctx)
-	var want []byte
-	_, err = rt.NewHostModuleBuilder("crucible").NewFunctionBuilder().
-		WithFunc(func(_ context.Context, m api.Module, _ float64, p, n uint32) {
-			b, _ := m.Memory().Read(p, n)
-			want = append([]byte(nil), b...)
-		}).Export("set_result").Instantiate(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := rt.Instantiate(ctx, module)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mod.ExportedFunction("crucible_evaluate").Call(ctx); err != nil {
-		t.Fatal(err)
-	}
+	want := runBare(t, module)
 
 	sb, err := New(ctx, Config{})
 	if err != nil {
@@ -375,4 +338,30 @@ func TestWrappedLoopsMatchBareEngine(t *testing.T) {
 			t.Errorf("limit %d: fuel %d, err %v", limit, r.Fuel, err)
 		}
 	}
+}
+
+// runBare runs an evaluator module in the bare engine, without
+// instrumentation, with a stand-in set_result, and returns the details.
+func runBare(t *testing.T, module []byte) []byte {
+	t.Helper()
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	var details []byte
+	_, err := rt.NewHostModuleBuilder("crucible").NewFunctionBuilder().
+		WithFunc(func(_ context.Context, m api.Module, _ float64, p, n uint32) {
+			b, _ := m.Memory().Read(p, n)
+			details = append([]byte(nil), b...)
+		}).Export("set_result").Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := rt.Instantiate(ctx, module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mod.ExportedFunction("crucible_evaluate").Call(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return details
 }
