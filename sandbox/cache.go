@@ -70,37 +70,42 @@ func (c *diskCache) Close() error {
 
 // instrument scans the code of m, whose original bytes hash to sum, and
 // returns its instrumented form and whether it is snapshot-safe, from the
-// cache or by doing the work and storing it.
-func (c *diskCache) instrument(sum [32]byte, m *wasm.Module) (binary []byte, snapshotSafe, fromCache bool, err error) {
+// cache or by doing the work. A fresh result is stored only when the
+// caller calls commit, after the engine accepted it, so the cache never
+// holds a module that fails to compile.
+func (c *diskCache) instrument(sum [32]byte, m *wasm.Module) (binary []byte, snapshotSafe, fromCache bool, commit func(), err error) {
+	commit = func() {}
 	var path string
 	if c != nil {
 		path = filepath.Join(c.instrumentedDir, hex.EncodeToString(sum[:])+".wasm")
 		if b, err := os.ReadFile(path); err == nil && len(b) > sha256.Size+1 {
 			body := b[sha256.Size:]
 			if h := sha256.Sum256(body); bytes.Equal(h[:], b[:sha256.Size]) {
-				return body[1:], body[0]&factSnapshotSafe != 0, true, nil
+				return body[1:], body[0]&factSnapshotSafe != 0, true, commit, nil
 			}
 		}
 	}
 	safe, v := scanCode(m)
 	if v != nil {
-		return nil, false, false, &ValidationError{Violations: []Violation{*v}}
+		return nil, false, false, commit, &ValidationError{Violations: []Violation{*v}}
 	}
 	inst, err := instrument(m)
 	if err != nil {
-		return nil, false, false, err
+		return nil, false, false, commit, err
 	}
 	if c != nil {
-		var facts byte
-		if safe {
-			facts |= factSnapshotSafe
+		commit = func() {
+			var facts byte
+			if safe {
+				facts |= factSnapshotSafe
+			}
+			body := append([]byte{facts}, inst.binary...)
+			h := sha256.Sum256(body)
+			// A cache that cannot be written only costs time.
+			_ = writeAtomic(path, h[:], body)
 		}
-		body := append([]byte{facts}, inst.binary...)
-		h := sha256.Sum256(body)
-		// A cache that cannot be written only costs time; the module is fine.
-		_ = writeAtomic(path, h[:], body)
 	}
-	return inst.binary, safe, false, nil
+	return inst.binary, safe, false, commit, nil
 }
 
 // factSnapshotSafe marks a cached module as snapshot-safe.

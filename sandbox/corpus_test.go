@@ -85,6 +85,9 @@ func corpus() []corpusCase {
 		hostile("nan_bits", nil),
 		hostile("memory_snoop", nil),
 		hostile("poll", nil),
+		hostile("global_escape", sandbox.ErrMalformed),
+		hostile("iovec_flood", sandbox.ErrOutOfFuel),
+		hostile("cache_name", sandbox.ErrMalformed),
 		hostile("start_function", sandbox.ErrUnsupported),
 		hostile("command_module", sandbox.ErrUnsupported),
 		hostile("bad_pointer", sandbox.ErrABI),
@@ -96,6 +99,7 @@ func corpus() []corpusCase {
 		{name: "huge_data_segment", module: generated(hugeData), want: sandbox.ErrDataTooLarge},
 		{name: "simd", module: generated(simdModule), want: sandbox.ErrUnsupported},
 		{name: "too_many_locals", module: generated(manyLocals), want: sandbox.ErrTooManyLocals},
+		{name: "unbalanced_end", module: generated(unbalancedEnd), want: sandbox.ErrMalformed},
 		{name: "not_wasm", module: generated(func() []byte { return []byte("#!/bin/sh\nrm -rf /\n") }), want: sandbox.ErrNotWasm},
 		{name: "truncated", module: func(tb testing.TB) []byte {
 			b := fileModule(filepath.Join(cExample, "evaluator.wasm"))(tb)
@@ -267,6 +271,11 @@ func simdModule() []byte {
 	code := append([]byte{0xfd, 0x0c}, make([]byte, 16)...)
 	code = append(code, 0x1a, 0x41, 0, 0x0b)
 	return evaluatorModule(0, []byte{0}, code, nil)
+}
+
+// unbalancedEnd closes the function body early and keeps going.
+func unbalancedEnd() []byte {
+	return evaluatorModule(0, []byte{0}, []byte{0x0b, 0x0b, 0x41, 0x00, 0x0b}, nil)
 }
 
 func manyLocals() []byte {

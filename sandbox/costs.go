@@ -35,6 +35,9 @@ const (
 	// costHostCall is the base cost of every host function call; host
 	// functions that move data also charge one unit per 8 bytes.
 	costHostCall = 10
+	// costPerIovec is what fd_write charges for each buffer descriptor,
+	// empty or not.
+	costPerIovec = 16
 )
 
 // staticCost returns the fixed part of an instruction's cost. Structured

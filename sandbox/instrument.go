@@ -182,6 +182,10 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 		frames := append(frames[:0], frame{})
 		for i := range ins {
 			in := &ins[i]
+			if len(frames) == 0 {
+				// scanCode rejects this; instrument must not panic on it.
+				return nil, fmt.Errorf("%w: function %d: instructions after the final end", wasm.ErrMalformed, int(nImportedFuncs)+fi)
+			}
 			if startsSegment {
 				top := &frames[len(frames)-1]
 				switch {

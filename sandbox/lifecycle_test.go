@@ -258,6 +258,17 @@ func TestCompileCache(t *testing.T) {
 	if !strings.Contains(logs.String(), "cache damaged") {
 		t.Errorf("the damaged compiled entry went unnoticed; log:\n%s", logs.String())
 	}
+
+	// A module whose compile error quotes "compilationcache" (its own
+	// export name) is refused without touching the cache.
+	logs.Reset()
+	before := len(cacheFiles(t, dir))
+	if _, err := sb.Load(context.Background(), assembleString(t, readFile(t, "testdata/hostile/cache_name.wat"))); !errors.Is(err, sandbox.ErrMalformed) {
+		t.Fatalf("cache_name.wat: %v", err)
+	}
+	if after := len(cacheFiles(t, dir)); after != before || strings.Contains(logs.String(), "damaged") {
+		t.Errorf("a bad module cleared the cache: %d entries before, %d after; log:\n%s", before, after, logs.String())
+	}
 }
 
 func readFile(t testing.TB, path string) string {
@@ -351,6 +362,48 @@ func TestScoresOfOne(t *testing.T) {
 		res, err := ev.Evaluate(context.Background(), sandbox.Input{}, sandbox.Limits{})
 		if err != nil || res.Score != 1 {
 			t.Errorf("%s: score %v, err %v", name, res.Score, err)
+		}
+	}
+}
+
+// TestCloseWhileRunning closes the sandbox under running evaluations: they
+// end with ErrClosed, Close waits for them, and nothing touches a guest
+// memory after its instance is gone.
+func TestCloseWhileRunning(t *testing.T) {
+	src := `(module
+	  (memory (export "memory") 1)
+	  (func (export "crucible_abi_v1"))
+	  (func (export "crucible_evaluate") (result i32)
+	    loop $l
+	      i32.const 100
+	      i32.const 100
+	      i32.load
+	      i32.const 1
+	      i32.add
+	      i32.store
+	      br $l
+	    end
+	    i32.const 0))`
+	for range 20 {
+		sb, err := sandbox.New(context.Background(), sandbox.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := loadWAT(t, sb, src)
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				_, err := ev.Evaluate(context.Background(), sandbox.Input{}, sandbox.Limits{Fuel: 1 << 62})
+				errs <- err
+			}()
+		}
+		if err := sb.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for range 4 {
+			if err := <-errs; !errors.Is(err, sandbox.ErrClosed) {
+				t.Fatalf("err %v, want ErrClosed", err)
+			}
 		}
 	}
 }

@@ -14,6 +14,10 @@ const (
 	DefaultInitFuel = 1_000_000_000
 	// DefaultMemoryPages is 256 MiB of linear memory (64 KiB pages).
 	DefaultMemoryPages = 4096
+	// MaxMemoryPages is one page short of wasm32's 4 GiB: the engine
+	// reports a memory's size in bytes as a uint32, which a full 4 GiB
+	// would overflow to 0.
+	MaxMemoryPages = 65535
 	// DefaultTableElements bounds every table; a large Go module needs ~20k.
 	DefaultTableElements = 100_000
 	// DefaultCallDepth bounds nested guest calls. The engine's own stack
@@ -51,7 +55,7 @@ type Limits struct {
 	// InitFuel is the fuel _initialize may use. Default DefaultInitFuel.
 	InitFuel uint64
 	// MemoryPages caps linear memory in 64 KiB pages, initial size
-	// included. Default DefaultMemoryPages; at most 65536.
+	// included. Default DefaultMemoryPages; at most MaxMemoryPages.
 	MemoryPages uint32
 	// TableElements caps every table's size. Default DefaultTableElements.
 	TableElements uint32
@@ -98,8 +102,8 @@ func (l Limits) withDefaults() (Limits, error) {
 	switch {
 	case l.Fuel > maxFuel || l.InitFuel > maxFuel:
 		return l, fmt.Errorf("fuel limit above 2^62")
-	case l.MemoryPages > 65536:
-		return l, fmt.Errorf("memory limit of %d pages is above the 65536 pages (4 GiB) of wasm32", l.MemoryPages)
+	case l.MemoryPages > MaxMemoryPages:
+		return l, fmt.Errorf("memory limit of %d pages is above %d (4 GiB less one page)", l.MemoryPages, MaxMemoryPages)
 	case l.CallDepth > 1_000_000:
 		return l, fmt.Errorf("call depth limit %d is above 1000000", l.CallDepth)
 	case l.TableElements > 10_000_000:

@@ -38,9 +38,37 @@ type Sandbox struct {
 	mem    memoryPool
 	log    *slog.Logger
 
-	mu     sync.Mutex
-	loaded map[[32]byte]*loading
-	closed bool
+	mu      sync.Mutex
+	loaded  map[[32]byte]*loading
+	closed  bool
+	busy    int                     // compiles and evaluations under way
+	running map[*callState]struct{} // evaluations, to interrupt on Close
+	idle    *sync.Cond              // signalled when busy drops to 0
+}
+
+// enter registers work under way (st may be nil for a compile) so that
+// Close waits for it, or fails if the sandbox is closed.
+func (s *Sandbox) enter(st *callState) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.busy++
+	if st != nil {
+		s.running[st] = struct{}{}
+	}
+	return nil
+}
+
+func (s *Sandbox) exit(st *callState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy--
+	delete(s.running, st)
+	if s.busy == 0 {
+		s.idle.Broadcast()
+	}
 }
 
 type loading struct {
@@ -56,10 +84,7 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	rc := wazero.NewRuntimeConfig().
-		WithCoreFeatures(api.CoreFeaturesV2 &^ api.CoreFeatureSIMD).
-		WithMemoryLimitPages(65536).
-		WithCustomSections(false)
+	rc := runtimeConfig().WithCustomSections(false)
 	var cache *diskCache
 	if cfg.CacheDir != "" {
 		var err error
@@ -81,18 +106,29 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 		rt.Close(ctx)
 		return nil, err
 	}
-	return &Sandbox{
+	s := &Sandbox{
 		cfg:   cfg,
 		rt:    rt,
 		cache: cache,
 		// No start functions: _initialize is called with its own fuel. The
 		// rand source is wazero's own WASI's, which evaluators never reach;
 		// setting it spares wazero seeding a math/rand source per instance.
-		modCfg: wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(noRandom{}),
-		mem:    newMemoryPool(),
-		log:    logger,
-		loaded: map[[32]byte]*loading{},
-	}, nil
+		modCfg:  wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(noRandom{}),
+		mem:     newMemoryPool(),
+		log:     logger,
+		loaded:  map[[32]byte]*loading{},
+		running: map[*callState]struct{}{},
+	}
+	s.idle = sync.NewCond(&s.mu)
+	return s, nil
+}
+
+// runtimeConfig is the engine configuration: WebAssembly 2.0 without SIMD,
+// memory limits enforced by the instrumented code.
+func runtimeConfig() wazero.RuntimeConfig {
+	return wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2 &^ api.CoreFeatureSIMD).
+		WithMemoryLimitPages(65536)
 }
 
 func instantiateHost(ctx context.Context, rt wazero.Runtime, name string, funcs []hostFunc) error {
@@ -108,8 +144,9 @@ func instantiateHost(ctx context.Context, rt wazero.Runtime, name string, funcs 
 	return nil
 }
 
-// Close releases every compiled module. It is safe to call more than once;
-// evaluations still running fail.
+// Close releases every compiled module. Evaluations still running end with
+// ErrClosed (within about a millisecond of guest time), and Close waits for
+// them and for compiles under way. It is safe to call more than once.
 func (s *Sandbox) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -117,6 +154,12 @@ func (s *Sandbox) Close() error {
 		return nil
 	}
 	s.closed = true
+	for st := range s.running {
+		st.interrupt(ErrClosed)
+	}
+	for s.busy > 0 {
+		s.idle.Wait()
+	}
 	s.mu.Unlock()
 	err := s.rt.Close(context.Background())
 	if s.mem != nil {
@@ -145,28 +188,36 @@ func (s *Sandbox) Load(ctx context.Context, binary []byte) (*Evaluator, error) {
 		s.mu.Unlock()
 		select {
 		case <-l.done:
-			return l.ev, l.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		if errors.Is(l.err, context.Canceled) || errors.Is(l.err, context.DeadlineExceeded) {
+			// The loader that went first gave up; this caller has not.
+			return s.Load(ctx, binary)
+		}
+		return l.ev, l.err
 	}
 	l := &loading{done: make(chan struct{})}
 	s.loaded[info.SHA256] = l
+	s.busy++
 	s.mu.Unlock()
 
-	l.ev, l.err = s.compile(ctx, info, m)
-	if l.err != nil {
+	defer func() {
 		s.mu.Lock()
-		delete(s.loaded, info.SHA256)
+		if l.err != nil {
+			delete(s.loaded, info.SHA256)
+		}
 		s.mu.Unlock()
-	}
-	close(l.done)
+		s.exit(nil)
+		close(l.done)
+	}()
+	l.ev, l.err = s.compile(ctx, info, m)
 	return l.ev, l.err
 }
 
 func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource) (*Evaluator, error) {
 	start := time.Now()
-	binary, safe, fromCache, err := s.cache.instrument(info.SHA256, m)
+	binary, safe, fromCache, commit, err := s.cache.instrument(info.SHA256, m)
 	if err != nil {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
@@ -177,9 +228,11 @@ func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource)
 	info.snapshotSafe = safe
 	compileCtx := experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0))
 	compiled, err := s.rt.CompileModule(compileCtx, binary)
-	if err != nil && s.cache != nil && strings.Contains(err.Error(), "compilationcache") {
-		// A damaged entry in wazero's cache fails every later compile of
-		// the module; wazero does not say which file, so start it afresh.
+	if err != nil && s.cache != nil && ctx.Err() == nil && compilesWithoutCache(compileCtx, binary) {
+		// The module is fine, so the cache is not: a damaged entry in
+		// wazero's cache fails every later compile of the module, and
+		// wazero does not say which file, so start the cache afresh. (The
+		// error text cannot decide this: it quotes the module's own names.)
 		s.log.Warn("compiled-module cache damaged, clearing it", "dir", s.cache.compiledDir, "err", err)
 		if cerr := s.cache.clearCompiled(); cerr != nil {
 			return nil, fmt.Errorf("clear damaged compile cache: %w", cerr)
@@ -192,6 +245,7 @@ func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource)
 		}
 		return nil, &ValidationError{Violations: []Violation{{Err: ErrMalformed, Detail: strings.TrimPrefix(err.Error(), "invalid ")}}}
 	}
+	commit()
 	s.log.Debug("evaluator compiled", "sha256", fmt.Sprintf("%x", info.SHA256), "bytes", info.Size,
 		"instrumented_from_cache", fromCache, "elapsed", time.Since(start))
 	ev := &Evaluator{sb: s, info: *info, compiled: compiled, globals: mutableGlobalExports(m)}
@@ -204,6 +258,16 @@ func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource)
 	return ev, nil
 }
 
+// compilesWithoutCache compiles binary in a throwaway engine with no cache.
+// It runs only after a compile failed, to tell a bad module from a bad
+// cache entry.
+func compilesWithoutCache(ctx context.Context, binary []byte) bool {
+	rt := wazero.NewRuntimeWithConfig(ctx, runtimeConfig())
+	defer rt.Close(ctx)
+	_, err := rt.CompileModule(ctx, binary)
+	return err == nil
+}
+
 // Evaluator is a compiled evaluator module.
 type Evaluator struct {
 	sb       *Sandbox
@@ -213,7 +277,7 @@ type Evaluator struct {
 	reuse    bool
 
 	snapMu sync.Mutex
-	snaps  map[snapKey]*snapshot
+	snaps  map[snapKey]*snapBuild
 
 	mu      sync.Mutex
 	active  int  // evaluations running
@@ -335,6 +399,10 @@ func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) 
 	}
 
 	st := newCallState(in, lim)
+	if err := e.sb.enter(st); err != nil {
+		return err
+	}
+	defer e.sb.exit(st)
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	stop := st.watch(ctx, lim.Timeout)
 	defer stop()

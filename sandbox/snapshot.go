@@ -34,33 +34,67 @@ type snapshot struct {
 }
 
 // snapshot returns the post-initialisation snapshot for these limits and
-// seed, building it on first use.
+// seed, building it on first use. Concurrent callers with the same key
+// wait for one build; a caller whose ctx ends stops waiting.
 func (e *Evaluator) snapshot(ctx context.Context, seed [32]byte, lim Limits) (*snapshot, error) {
 	key := snapKey{seed, lim.InitFuel, lim.MemoryPages, lim.TableElements, lim.CallDepth, lim.LogBytes}
 	e.snapMu.Lock()
-	defer e.snapMu.Unlock()
-	if s, ok := e.snaps[key]; ok {
-		return s, nil
-	}
-	s, err := e.takeSnapshot(ctx, seed, lim)
-	if err != nil {
-		return nil, err
+	if b, ok := e.snaps[key]; ok {
+		e.snapMu.Unlock()
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if b.err != nil {
+			return e.snapshot(ctx, seed, lim) // the builder gave up; try again
+		}
+		return b.snap, nil
 	}
 	if e.snaps == nil {
-		e.snaps = map[snapKey]*snapshot{}
+		e.snaps = map[snapKey]*snapBuild{}
 	}
 	if len(e.snaps) >= maxSnapshots {
-		for k := range e.snaps {
-			delete(e.snaps, k)
-			break
+		for k, b := range e.snaps {
+			select {
+			case <-b.done:
+				delete(e.snaps, k)
+			default: // still building: keep it
+			}
+			if len(e.snaps) < maxSnapshots {
+				break
+			}
 		}
 	}
-	e.snaps[key] = s
-	return s, nil
+	b := &snapBuild{done: make(chan struct{})}
+	e.snaps[key] = b
+	e.snapMu.Unlock()
+
+	b.snap, b.err = e.takeSnapshot(ctx, seed, lim)
+	if b.err != nil {
+		// Only interruptions and a closed sandbox fail here (a failing
+		// _initialize is a snapshot with an error); do not keep them.
+		e.snapMu.Lock()
+		delete(e.snaps, key)
+		e.snapMu.Unlock()
+	}
+	close(b.done)
+	return b.snap, b.err
+}
+
+// snapBuild is a snapshot being built or built.
+type snapBuild struct {
+	done chan struct{}
+	snap *snapshot
+	err  error
 }
 
 func (e *Evaluator) takeSnapshot(ctx context.Context, seed [32]byte, lim Limits) (*snapshot, error) {
 	st := newCallState(Input{Seed: seed}, lim)
+	if err := e.sb.enter(st); err != nil {
+		return nil, err
+	}
+	defer e.sb.exit(st)
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	stop := st.watch(ctx, lim.Timeout)
 	defer stop()

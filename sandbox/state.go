@@ -149,6 +149,15 @@ func (st *callState) interruption() error {
 	return st.interrupted
 }
 
+// interrupt makes the guest stop at its next refuel or host call.
+func (st *callState) interrupt(why error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.interrupted == nil {
+		st.interrupted = why
+	}
+}
+
 func (st *callState) bindFuel(g api.MutableGlobal) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -203,9 +212,7 @@ func (st *callState) watch(ctx context.Context, timeout time.Duration) (stop fun
 		case <-timer.C:
 			why = fmt.Errorf("%w after %v", ErrTimeout, timeout)
 		}
-		st.mu.Lock()
-		st.interrupted = why
-		st.mu.Unlock()
+		st.interrupt(why)
 	}()
 	return func() {
 		close(done)

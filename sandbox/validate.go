@@ -178,7 +178,16 @@ func validate(binary []byte, lim ModuleLimits, scan bool) (*ModuleInfo, *wasm.Mo
 
 	// Exports.
 	var versions []int
+	counts := map[byte]int{
+		wasm.ExternFunc:   info.Functions,
+		wasm.ExternGlobal: info.Globals,
+		wasm.ExternTable:  info.Tables,
+		wasm.ExternMemory: len(m.Memories) + m.NumImported(wasm.ExternMemory),
+	}
 	for _, e := range m.Exports {
+		if int(e.Index) >= counts[e.Kind] {
+			add(ErrMalformed, "export %q names %s %d, but there are %d", e.Name, wasm.ExternName(e.Kind), e.Index, counts[e.Kind])
+		}
 		ei := ExportInfo{Name: e.Name, Kind: wasm.ExternName(e.Kind)}
 		if e.Kind == wasm.ExternFunc {
 			if ft, ok := m.FuncType(e.Index); ok {
@@ -275,18 +284,93 @@ func lookupImport(module, name string) (hostFunc, string, error) {
 	return hostFunc{}, "", fmt.Errorf("import module %q is unknown; evaluators may import only %q and %q", module, hostModule, wasiModule)
 }
 
-// scanCode decodes every instruction: each must be in the accepted set.
-// It also reports whether the module is snapshot-safe (no instruction
-// changes tables or drops segments).
+// scanCode decodes every instruction: each must be in the accepted set, and
+// every index it uses must be in range and every block balanced in the
+// module as written. The engine validates the instrumented module, in
+// which indices just past the module's own name the instrumenter's
+// globals, locals and refuel function; so an out-of-range index in the
+// original, harmless to the engine, would otherwise become a write to the
+// fuel. It also reports whether the module is snapshot-safe (nothing
+// changes tables, drops segments, or keeps references in mutable globals).
 func scanCode(m *wasm.Module) (snapshotSafe bool, v *Violation) {
 	nImportedFuncs := m.NumImported(wasm.ExternFunc)
+	nFuncs := int64(nImportedFuncs + len(m.Functions))
+	nGlobals := int64(m.NumImported(wasm.ExternGlobal) + len(m.Globals))
+	nTables := int64(m.NumImported(wasm.ExternTable) + len(m.Tables))
+	nTypes := int64(len(m.Types))
 	snapshotSafe = true
+	for _, g := range m.Globals {
+		if g.Mutable && (g.Type == wasm.FuncRef || g.Type == wasm.ExternRef) {
+			snapshotSafe = false
+		}
+	}
 	var in wasm.Instr
+	var frames []wasm.Opcode // the opcode that opened each frame
 	for i, body := range m.Bodies {
+		fn := nImportedFuncs + i
+		fail := func(kind error, format string, args ...any) (bool, *Violation) {
+			return false, &Violation{Err: kind, Detail: fmt.Sprintf("function %d: ", fn) + fmt.Sprintf(format, args...)}
+		}
+		if int(m.Functions[i]) >= len(m.Types) {
+			return fail(ErrMalformed, "type index %d out of range", m.Functions[i])
+		}
+		nLocals := int64(len(m.Types[m.Functions[i]].Params)) + int64(body.NumLocals())
+		frames = append(frames[:0], wasm.OpBlock) // the function body
 		cr := wasm.NewCodeReader(body.Code)
 		for cr.Next(&in) {
+			if len(frames) == 0 {
+				return fail(ErrMalformed, "instructions after the final end at byte %d", in.Start)
+			}
 			if snapshotUnsafe(in.Op) {
 				snapshotSafe = false
+			}
+			var bad string
+			switch in.Op {
+			case wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee:
+				if in.A >= nLocals {
+					bad = fmt.Sprintf("local %d of %d", in.A, nLocals)
+				}
+			case wasm.OpGlobalGet, wasm.OpGlobalSet:
+				if in.A >= nGlobals {
+					bad = fmt.Sprintf("global %d of %d", in.A, nGlobals)
+				}
+			case wasm.OpCall, wasm.OpRefFunc:
+				if in.A >= nFuncs {
+					bad = fmt.Sprintf("function %d of %d", in.A, nFuncs)
+				}
+			case wasm.OpCallIndirect:
+				if in.A >= nTypes || in.B >= nTables {
+					bad = fmt.Sprintf("type %d of %d, table %d of %d", in.A, nTypes, in.B, nTables)
+				}
+			case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
+				if in.A >= nTypes {
+					bad = fmt.Sprintf("block type %d of %d", in.A, nTypes)
+				}
+				frames = append(frames, in.Op)
+			case wasm.OpElse:
+				if frames[len(frames)-1] != wasm.OpIf {
+					bad = "else without if"
+				}
+				frames[len(frames)-1] = wasm.OpElse
+			case wasm.OpEnd:
+				frames = frames[:len(frames)-1]
+			case wasm.OpBr, wasm.OpBrIf:
+				if in.A >= int64(len(frames)) {
+					bad = fmt.Sprintf("label %d at depth %d", in.A, len(frames))
+				}
+			case wasm.OpBrTable:
+				targets, err := wasm.BrTableTargets(body.Code[in.Start:in.End])
+				if err != nil {
+					return fail(ErrMalformed, "%v", err)
+				}
+				for _, d := range targets {
+					if int64(d) >= int64(len(frames)) {
+						bad = fmt.Sprintf("label %d at depth %d", d, len(frames))
+					}
+				}
+			}
+			if bad != "" {
+				return fail(ErrMalformed, "%s at byte %d: %s out of range", in.Op, in.Start, bad)
 			}
 		}
 		if err := cr.Err(); err != nil {
@@ -294,7 +378,10 @@ func scanCode(m *wasm.Module) (snapshotSafe bool, v *Violation) {
 			if errors.Is(err, wasm.ErrUnsupported) {
 				kind = ErrUnsupported
 			}
-			return false, &Violation{Err: kind, Detail: fmt.Sprintf("function %d: %v", nImportedFuncs+i, err)}
+			return fail(kind, "%v", err)
+		}
+		if len(frames) != 0 {
+			return fail(ErrMalformed, "%d blocks not closed by end", len(frames))
 		}
 	}
 	return snapshotSafe, nil

@@ -218,7 +218,13 @@ func wasiFdWrite(ctx context.Context, mod api.Module, stack []uint64) {
 		stack[0] = errnoFault
 		return
 	}
-	var total uint32
+	// Pay for the whole call first: per iovec, since each is host work
+	// even when empty, and per byte.
+	var total uint64
+	for i := uint32(0); i < iovsLen; i++ {
+		total += uint64(binary.LittleEndian.Uint32(vec[i*8+4:]))
+	}
+	st.charge(int64(iovsLen)*costPerIovec + int64(total>>bulkByteShift))
 	for i := uint32(0); i < iovsLen; i++ {
 		ptr := binary.LittleEndian.Uint32(vec[i*8:])
 		n := binary.LittleEndian.Uint32(vec[i*8+4:])
@@ -227,11 +233,9 @@ func wasiFdWrite(ctx context.Context, mod api.Module, stack []uint64) {
 			stack[0] = errnoFault
 			return
 		}
-		st.charge(hostBytesCost(uint64(n)) - costHostCall)
 		st.appendLog(p)
-		total += n
 	}
-	if !mem.WriteUint32Le(nwrittenPtr, total) {
+	if !mem.WriteUint32Le(nwrittenPtr, uint32(total)) {
 		stack[0] = errnoFault
 		return
 	}

@@ -120,8 +120,8 @@ func runEvalRun(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: --seed: %v", errUsage, err)
 	}
-	if *memPages > 65536 || *depth > 1<<30 {
-		return fmt.Errorf("%w: --memory-pages at most 65536, --call-depth at most 2^30", errUsage)
+	if *memPages > sandbox.MaxMemoryPages || *depth > 1_000_000 {
+		return fmt.Errorf("%w: --memory-pages at most %d, --call-depth at most 1000000", errUsage, sandbox.MaxMemoryPages)
 	}
 	module, err := os.ReadFile(pos[0])
 	if err != nil {
