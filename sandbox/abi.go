@@ -150,15 +150,8 @@ func hostInputRead(ctx context.Context, mod api.Module, stack []uint64) {
 
 func hostSetResult(ctx context.Context, mod api.Module, stack []uint64) {
 	st := stateFrom(ctx)
-	st.requireEvaluating("set_result")
 	score, ptr, length := math.Float64frombits(stack[0]), uint32(stack[1]), uint32(stack[2])
-	st.charge(hostBytesCost(uint64(length)))
-	if st.resultSet || st.errorSet {
-		st.abort(fmt.Errorf("%w: set_result called after a result or error was already set", ErrABI))
-	}
-	if int64(length) > int64(st.lim.OutputBytes) {
-		st.abort(fmt.Errorf("%w: details of %d bytes, limit %d", ErrOutputLimit, length, st.lim.OutputBytes))
-	}
+	st.claimOutcome("set_result", "details", length)
 	if math.IsNaN(score) || score < 0 || score > 1 {
 		st.abort(fmt.Errorf("%w: set_result(%v)", ErrBadScore, score))
 	}
@@ -169,15 +162,22 @@ func hostSetResult(ctx context.Context, mod api.Module, stack []uint64) {
 
 func hostSetError(ctx context.Context, mod api.Module, stack []uint64) {
 	st := stateFrom(ctx)
-	st.requireEvaluating("set_error")
 	ptr, length := uint32(stack[0]), uint32(stack[1])
-	st.charge(hostBytesCost(uint64(length)))
-	if st.resultSet || st.errorSet {
-		st.abort(fmt.Errorf("%w: set_error called after a result or error was already set", ErrABI))
-	}
-	if int64(length) > int64(st.lim.OutputBytes) {
-		st.abort(fmt.Errorf("%w: error message of %d bytes, limit %d", ErrOutputLimit, length, st.lim.OutputBytes))
-	}
+	st.claimOutcome("set_error", "error message", length)
 	st.errMsg = string(st.guestBytes(mod, "set_error", ptr, length))
 	st.errorSet = true
+}
+
+// claimOutcome checks what set_result and set_error have in common: they
+// run in crucible_evaluate, pay for their bytes, are called once between
+// them, and stay within the output limit.
+func (st *callState) claimOutcome(fn, what string, length uint32) {
+	st.requireEvaluating(fn)
+	st.charge(hostBytesCost(uint64(length)))
+	if st.resultSet || st.errorSet {
+		st.abort(fmt.Errorf("%w: %s called after a result or error was already set", ErrABI, fn))
+	}
+	if int64(length) > int64(st.lim.OutputBytes) {
+		st.abort(fmt.Errorf("%w: %s of %d bytes, limit %d", ErrOutputLimit, what, length, st.lim.OutputBytes))
+	}
 }

@@ -89,7 +89,7 @@ func (c *diskCache) instrument(sum [32]byte, m *wasm.Module) (binary []byte, sna
 	if v != nil {
 		return nil, false, false, commit, &ValidationError{Violations: []Violation{*v}}
 	}
-	inst, err := instrument(m)
+	binary, err = instrument(m)
 	if err != nil {
 		return nil, false, false, commit, err
 	}
@@ -99,13 +99,13 @@ func (c *diskCache) instrument(sum [32]byte, m *wasm.Module) (binary []byte, sna
 			if safe {
 				facts |= factSnapshotSafe
 			}
-			body := append([]byte{facts}, inst.binary...)
+			body := append([]byte{facts}, binary...)
 			h := sha256.Sum256(body)
 			// A cache that cannot be written only costs time.
 			_ = writeAtomic(path, h[:], body)
 		}
 	}
-	return inst.binary, safe, false, commit, nil
+	return binary, safe, false, commit, nil
 }
 
 // factSnapshotSafe marks a cached module as snapshot-safe.
@@ -133,8 +133,3 @@ func writeAtomic(path string, parts ...[]byte) error {
 	}
 	return os.Rename(f.Name(), path)
 }
-
-// moduleSource is a decoded, validated module.
-type moduleSource = *wasm.Module
-
-type wasmValType = wasm.ValType

@@ -53,22 +53,17 @@ const (
 	canonicalNaN64 = 0x7FF8000000000000
 )
 
-// instrumented is the result of instrumenting one module.
-type instrumented struct {
-	binary []byte
-}
-
-// mutableGlobalExports lists the names under which the instrumented module
-// exports the module's own mutable globals, so a snapshot can capture and
-// restore them.
-func mutableGlobalExports(m *wasm.Module) []string {
-	var names []string
+// mutableGlobalExports are the exports the instrumented module adds for the
+// module's own mutable globals, so a snapshot can capture and restore them.
+func mutableGlobalExports(m *wasm.Module) []wasm.Export {
+	var exports []wasm.Export
+	nImported := uint32(m.NumImported(wasm.ExternGlobal))
 	for i, g := range m.Globals {
 		if g.Mutable {
-			names = append(names, exportGlobalPrefix+strconv.Itoa(i))
+			exports = append(exports, wasm.Export{Name: exportGlobalPrefix + strconv.Itoa(i), Kind: wasm.ExternGlobal, Index: nImported + uint32(i)})
 		}
 	}
-	return names
+	return exports
 }
 
 // instrument rewrites a decoded, validated module so that it meters fuel,
@@ -92,7 +87,7 @@ func mutableGlobalExports(m *wasm.Module) []string {
 //   - calls to module functions count the call depth;
 //   - floats are canonicalised before f32/f64.store, reinterpretation and
 //     copysign.
-func instrument(m *wasm.Module) (*instrumented, error) {
+func instrument(m *wasm.Module) ([]byte, error) {
 	for _, e := range m.Exports {
 		if strings.HasPrefix(e.Name, reservedPrefix) {
 			return nil, fmt.Errorf("%w: export %q uses the reserved prefix %q", wasm.ErrUnsupported, e.Name, reservedPrefix)
@@ -105,16 +100,9 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 		return nil, err
 	}
 
-	res := &instrumented{}
-	nImportedGlobals := uint32(m.NumImported(wasm.ExternGlobal))
-	for i, g := range m.Globals {
-		if g.Mutable {
-			name := exportGlobalPrefix + strconv.Itoa(i)
-			out.Exports = append(out.Exports, wasm.Export{Name: name, Kind: wasm.ExternGlobal, Index: nImportedGlobals + uint32(i)})
-		}
-	}
+	out.Exports = append(out.Exports, mutableGlobalExports(m)...)
 
-	base := nImportedGlobals + uint32(len(m.Globals))
+	base := uint32(m.NumImported(wasm.ExternGlobal) + len(m.Globals))
 	e := emitter{
 		gFuel: base, gDepth: base + 1, gDepthMax: base + 2,
 		gMemMax: base + 3, gTableMax: base + 4, gTrap: base + 5,
@@ -249,8 +237,7 @@ func instrument(m *wasm.Module) (*instrumented, error) {
 			wasm.LocalGroup{Count: 1, Type: wasm.F32}, wasm.LocalGroup{Count: 1, Type: wasm.F64})
 		out.Bodies[fi] = wasm.Body{Locals: locals, Code: e.b}
 	}
-	res.binary = out.Encode()
-	return res, nil
+	return out.Encode(), nil
 }
 
 // addRefuelImport appends the refuel import after the module's function

@@ -27,7 +27,7 @@ func assemble(tb testing.TB, src string) []byte {
 	return b
 }
 
-func instrumentBytes(tb testing.TB, module []byte) *instrumented {
+func instrumentBytes(tb testing.TB, module []byte) []byte {
 	tb.Helper()
 	m, err := wasm.Decode(module)
 	if err != nil {
@@ -54,7 +54,7 @@ func newRaw(tb testing.TB, module []byte) *rawInstance {
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2))
 	tb.Cleanup(func() { rt.Close(ctx) })
 	refuelStub(tb, rt)
-	mod, err := rt.InstantiateWithConfig(ctx, instrumentBytes(tb, module).binary, wazero.NewModuleConfig().WithStartFunctions())
+	mod, err := rt.InstantiateWithConfig(ctx, instrumentBytes(tb, module), wazero.NewModuleConfig().WithStartFunctions())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestInstrumentIsPure(t *testing.T) {
 		t.Fatal(err)
 	}
 	one, two := instrumentBytes(t, b), instrumentBytes(t, b)
-	if !bytes.Equal(one.binary, two.binary) {
+	if !bytes.Equal(one, two) {
 		t.Fatal("two instrumentations of the same module differ")
 	}
 	info, _, err := validate(b, ModuleLimits{}.withDefaults(), true)
@@ -290,7 +290,7 @@ func FuzzInstrument(f *testing.F) {
 			return
 		}
 		orig.Close(ctx)
-		cm, err := rt.CompileModule(ctx, inst.binary)
+		cm, err := rt.CompileModule(ctx, inst)
 		if err != nil {
 			t.Fatalf("engine accepts the module but not its instrumented form: %v", err)
 		}

@@ -63,7 +63,7 @@ func newKernel(tb testing.TB, module []byte, rc wazero.RuntimeConfig, metered bo
 	tb.Helper()
 	ctx := context.Background()
 	if metered {
-		module = instrumentBytes(tb, module).binary
+		module = instrumentBytes(tb, module)
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
 	tb.Cleanup(func() { rt.Close(ctx) })

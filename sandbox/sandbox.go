@@ -13,6 +13,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/crucible-net/crucible/sandbox/internal/wasm"
 )
 
 // Config configures a Sandbox.
@@ -215,7 +217,7 @@ func (s *Sandbox) Load(ctx context.Context, binary []byte) (*Evaluator, error) {
 	return l.ev, l.err
 }
 
-func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource) (*Evaluator, error) {
+func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m *wasm.Module) (*Evaluator, error) {
 	start := time.Now()
 	binary, safe, fromCache, commit, err := s.cache.instrument(info.SHA256, m)
 	if err != nil {
@@ -248,7 +250,10 @@ func (s *Sandbox) compile(ctx context.Context, info *ModuleInfo, m moduleSource)
 	commit()
 	s.log.Debug("evaluator compiled", "sha256", fmt.Sprintf("%x", info.SHA256), "bytes", info.Size,
 		"instrumented_from_cache", fromCache, "elapsed", time.Since(start))
-	ev := &Evaluator{sb: s, info: *info, compiled: compiled, globals: mutableGlobalExports(m)}
+	ev := &Evaluator{sb: s, info: *info, compiled: compiled}
+	for _, g := range mutableGlobalExports(m) {
+		ev.globals = append(ev.globals, g.Name)
+	}
 	ev.reuse = info.Reuse && info.snapshotSafe
 	if info.Reuse && !info.snapshotSafe {
 		compiled.Close(ctx)
@@ -461,7 +466,7 @@ func (e *Evaluator) instantiate(ctx context.Context, st *callState, lim Limits) 
 		return nil, globals{}, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
 	g := bindGlobals(mod)
-	st.bindFuel(g.fuel)
+	st.fuel = g.fuel
 	g.depthMax.Set(uint64(lim.CallDepth))
 	g.memMax.Set(uint64(lim.MemoryPages))
 	g.tableMax.Set(uint64(lim.TableElements))
@@ -541,7 +546,7 @@ func bindGlobals(mod api.Module) globals {
 	}
 }
 
-func apiTypes(ts []wasmValType) []api.ValueType {
+func apiTypes(ts []wasm.ValType) []api.ValueType {
 	out := make([]api.ValueType, len(ts))
 	for i, t := range ts {
 		out[i] = api.ValueType(t)

@@ -25,15 +25,16 @@ type stateKey struct{}
 const fuelSlice = 1_000_000
 
 // callState is everything host functions need for one evaluation. Only the
-// goroutine running the guest touches it, except for the fuel global and
-// the interrupt reason, which the watcher may set under mu.
+// goroutine running the guest touches it, except for the interrupt reason,
+// which the watcher and Sandbox.Close set under mu.
 type callState struct {
 	in  Input
 	lim Limits
 
+	fuel api.MutableGlobal // the guest's slice; negative when spent
+	bank int64             // fuel not yet handed to the guest
+
 	mu          sync.Mutex
-	fuel        api.MutableGlobal // the guest's slice; negative when spent
-	bank        int64             // fuel not yet handed to the guest
 	interrupted error
 
 	log []byte
@@ -88,16 +89,12 @@ func (st *callState) abort(err error) {
 // charge takes fuel for host work and traps when the budget runs out or
 // the evaluation was interrupted.
 func (st *callState) charge(c int64) {
-	st.mu.Lock()
 	v := int64(st.fuel.Get()) - c
 	st.fuel.Set(uint64(v))
-	left := st.bank + v
-	why := st.interrupted
-	st.mu.Unlock()
-	if why != nil {
+	if why := st.interruption(); why != nil {
 		panic(why)
 	}
-	if left < 0 {
+	if st.bank+v < 0 {
 		panic(ErrOutOfFuel)
 	}
 }
@@ -109,39 +106,29 @@ func (st *callState) charge(c int64) {
 // charge again when it re-enters, is given back, and the next slice moves
 // in, large enough to pay that charge.
 func (st *callState) refuel(credit int64) {
-	st.mu.Lock()
-	left := st.bank + int64(st.fuel.Get())
-	why := st.interrupted
-	if why == nil && left >= 0 {
-		left += credit
-		slice := min(left, fuelSlice+credit)
-		st.bank = left - slice
-		st.fuel.Set(uint64(slice))
-	}
-	st.mu.Unlock()
-	if why != nil {
+	if why := st.interruption(); why != nil {
 		panic(why)
 	}
+	left := st.fuelLeft()
 	if left < 0 {
 		panic(ErrOutOfFuel)
 	}
+	st.deal(left+credit, credit)
 }
 
 // setFuel gives the guest a new budget.
-func (st *callState) setFuel(v uint64) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	slice := min(int64(v), fuelSlice)
-	st.bank = int64(v) - slice
+func (st *callState) setFuel(v uint64) { st.deal(int64(v), 0) }
+
+// deal puts budget's first slice (fuelSlice plus extra, at most) in the
+// guest's global and keeps the rest in the bank.
+func (st *callState) deal(budget, extra int64) {
+	slice := min(budget, fuelSlice+extra)
+	st.bank = budget - slice
 	st.fuel.Set(uint64(slice))
 }
 
 // fuelLeft is the budget left; negative means exhausted.
-func (st *callState) fuelLeft() int64 {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.bank + int64(st.fuel.Get())
-}
+func (st *callState) fuelLeft() int64 { return st.bank + int64(st.fuel.Get()) }
 
 func (st *callState) interruption() error {
 	st.mu.Lock()
@@ -156,12 +143,6 @@ func (st *callState) interrupt(why error) {
 	if st.interrupted == nil {
 		st.interrupted = why
 	}
-}
-
-func (st *callState) bindFuel(g api.MutableGlobal) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.fuel = g
 }
 
 // requireEvaluating traps when fn is called during _initialize.

@@ -312,7 +312,7 @@ func scanCode(m *wasm.Module) (snapshotSafe bool, v *Violation) {
 			return false, &Violation{Err: kind, Detail: fmt.Sprintf("function %d: ", fn) + fmt.Sprintf(format, args...)}
 		}
 		if int(m.Functions[i]) >= len(m.Types) {
-			return fail(ErrMalformed, "type index %d out of range", m.Functions[i])
+			continue // validate reports the bad type index
 		}
 		nLocals := int64(len(m.Types[m.Functions[i]].Params)) + int64(body.NumLocals())
 		frames = append(frames[:0], wasm.OpBlock) // the function body

@@ -91,9 +91,9 @@ var wasiFuncs = func() []hostFunc {
 		sig("random_get", i32, i32),
 	}
 	impl := map[string]api.GoModuleFunc{
-		"args_get":          wasiEmptyList,
+		"args_get":          wasiSuccess, // the list is empty: nothing to write
 		"args_sizes_get":    wasiEmptySizes,
-		"environ_get":       wasiEmptyList,
+		"environ_get":       wasiSuccess,
 		"environ_sizes_get": wasiEmptySizes,
 		"clock_res_get":     wasiClockRes,
 		"clock_time_get":    wasiClockTime,
@@ -128,28 +128,22 @@ var wasiImplemented = map[string]string{
 	"proc_exit":         "ends the evaluation with ErrExit",
 }
 
-func wasiNosys(ctx context.Context, _ api.Module, stack []uint64) {
-	stateFrom(ctx).charge(costHostCall)
-	stack[0] = errnoNosys
+// wasiReturn is a function that does nothing but answer errno.
+func wasiReturn(errno uint64) api.GoModuleFunc {
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		stateFrom(ctx).charge(costHostCall)
+		stack[0] = errno
+	}
 }
 
-func wasiSuccess(ctx context.Context, _ api.Module, stack []uint64) {
-	stateFrom(ctx).charge(costHostCall)
-	stack[0] = errnoSuccess
-}
-
-// wasiBadf answers fd_prestat_get: there is no preopened directory at any
-// descriptor. WASI libcs, Go's included, enumerate preopens at start-up
-// until they see EBADF, and treat any other error as fatal.
-func wasiBadf(ctx context.Context, _ api.Module, stack []uint64) {
-	stateFrom(ctx).charge(costHostCall)
-	stack[0] = errnoBadf
-}
-
-func wasiEmptyList(ctx context.Context, _ api.Module, stack []uint64) {
-	stateFrom(ctx).charge(costHostCall)
-	stack[0] = errnoSuccess
-}
+var (
+	wasiNosys   = wasiReturn(errnoNosys)
+	wasiSuccess = wasiReturn(errnoSuccess)
+	// wasiBadf answers fd_prestat_get: there is no preopened directory at
+	// any descriptor. WASI libcs, Go's included, enumerate preopens at
+	// start-up until they see EBADF, and treat any other error as fatal.
+	wasiBadf = wasiReturn(errnoBadf)
+)
 
 func wasiEmptySizes(ctx context.Context, mod api.Module, stack []uint64) {
 	stateFrom(ctx).charge(costHostCall)

@@ -6,15 +6,23 @@ import "fmt"
 // index. The functions below rewrite the places outside code bodies that
 // hold function indices; each shifts indices >= from by one.
 
+// shift moves a function index up by one if it is at or above from.
+func shift(idx, from uint32) uint32 {
+	if idx >= from {
+		return idx + 1
+	}
+	return idx
+}
+
 // ShiftConstExpr rewrites ref.func in a constant expression.
 func ShiftConstExpr(expr []byte, from uint32) ([]byte, error) {
 	cr := NewCodeReader(expr)
 	var in Instr
 	out := make([]byte, 0, len(expr)+1)
 	for cr.Next(&in) {
-		if in.Op == OpRefFunc && uint32(in.A) >= from {
+		if in.Op == OpRefFunc {
 			out = append(out, byte(OpRefFunc))
-			out = AppendU32(out, uint32(in.A)+1)
+			out = AppendU32(out, shift(uint32(in.A), from))
 			continue
 		}
 		out = append(out, expr[in.Start:in.End]...)
@@ -63,11 +71,7 @@ func ShiftElementSection(data []byte, from uint32) ([]byte, error) {
 				}
 				continue
 			}
-			idx := r.u32()
-			if idx >= from {
-				idx++
-			}
-			out = AppendU32(out, idx)
+			out = AppendU32(out, shift(r.u32(), from))
 		}
 	}
 	if r.err == nil && r.off != len(data) {
@@ -95,22 +99,14 @@ func ShiftNameSection(data []byte, from uint32) ([]byte, error) {
 			n := sr.count(2)
 			body = AppendU32(body, uint32(n))
 			for i := 0; i < n && sr.err == nil; i++ {
-				idx := sr.u32()
-				if idx >= from {
-					idx++
-				}
-				body = AppendU32(body, idx)
+				body = AppendU32(body, shift(sr.u32(), from))
 				body = AppendName(body, sr.name())
 			}
 		case 2, 3:
 			n := sr.count(2)
 			body = AppendU32(body, uint32(n))
 			for i := 0; i < n && sr.err == nil; i++ {
-				idx := sr.u32()
-				if idx >= from {
-					idx++
-				}
-				body = AppendU32(body, idx)
+				body = AppendU32(body, shift(sr.u32(), from))
 				m := sr.count(2)
 				body = AppendU32(body, uint32(m))
 				for j := 0; j < m && sr.err == nil; j++ {
