@@ -403,27 +403,20 @@ func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) 
 		}
 	}
 
-	st := newCallState(in, lim)
-	if err := e.sb.enter(st); err != nil {
-		return err
-	}
-	defer e.sb.exit(st)
-	ctx = context.WithValue(ctx, stateKey{}, st)
-	stop := st.watch(ctx, lim.Timeout)
-	defer stop()
-	mod, g, err := e.instantiate(ctx, st, lim)
+	ses, err := e.open(ctx, in, lim)
 	if err != nil {
 		return err
 	}
-	defer mod.Close(context.Background())
+	defer ses.close()
+	st := ses.st
 
 	if snap != nil {
-		if err := snap.restore(mod, st, e.globals); err != nil {
+		if err := snap.restore(ses.mod, st, e.globals); err != nil {
 			return err
 		}
 		res.InitFuel = snap.initFuel
 	} else if e.info.Initialize {
-		used, err := e.call(ctx, mod, st, g, exportInitialize, lim.InitFuel, nil)
+		used, err := ses.call(exportInitialize, lim.InitFuel, nil)
 		res.InitFuel = used
 		if err != nil {
 			res.Log = st.log
@@ -432,7 +425,7 @@ func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) 
 	}
 	st.evaluating = true
 	var status uint64
-	used, err := e.call(ctx, mod, st, g, exportEvaluate, lim.Fuel, &status)
+	used, err := ses.call(exportEvaluate, lim.Fuel, &status)
 	res.Fuel = used
 	res.Log = st.log
 	if err != nil {
@@ -450,36 +443,67 @@ func (e *Evaluator) run(ctx context.Context, in Input, lim Limits, res *Result) 
 	return nil
 }
 
-// instantiate creates an instance bound to st with the limits applied.
-func (e *Evaluator) instantiate(ctx context.Context, st *callState, lim Limits) (api.Module, globals, error) {
-	if e.sb.mem != nil {
-		ctx = experimental.WithMemoryAllocator(ctx, e.sb.mem)
+// session is one instance of the evaluator with its call state: registered
+// with the sandbox (so Close can interrupt it), watched for cancellation
+// and the backstop, and bound to its limits.
+type session struct {
+	ctx  context.Context // carries st to the host functions
+	st   *callState
+	mod  api.Module
+	g    globals
+	stop func() // ends the watch
+	sb   *Sandbox
+}
+
+// open instantiates the evaluator for one input. The caller must close the
+// session.
+func (e *Evaluator) open(ctx context.Context, in Input, lim Limits) (*session, error) {
+	st := newCallState(in, lim)
+	if err := e.sb.enter(st); err != nil {
+		return nil, err
 	}
-	mod, err := e.sb.rt.InstantiateModule(ctx, e.compiled, e.sb.modCfg)
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	ses := &session{ctx: ctx, st: st, stop: st.watch(ctx, lim.Timeout), sb: e.sb}
+	instCtx := ctx
+	if e.sb.mem != nil {
+		instCtx = experimental.WithMemoryAllocator(ctx, e.sb.mem)
+	}
+	mod, err := e.sb.rt.InstantiateModule(instCtx, e.compiled, e.sb.modCfg)
 	if err != nil {
+		ses.close()
 		if why := st.interruption(); why != nil {
-			return nil, globals{}, why
+			return nil, why
 		}
 		if e.sb.isClosed() {
-			return nil, globals{}, ErrClosed
+			return nil, ErrClosed
 		}
-		return nil, globals{}, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
+		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
-	g := bindGlobals(mod)
-	st.fuel = g.fuel
-	g.depthMax.Set(uint64(lim.CallDepth))
-	g.memMax.Set(uint64(lim.MemoryPages))
-	g.tableMax.Set(uint64(lim.TableElements))
-	return mod, g, nil
+	ses.mod = mod
+	ses.g = bindGlobals(mod)
+	st.fuel = ses.g.fuel
+	ses.g.depthMax.Set(uint64(lim.CallDepth))
+	ses.g.memMax.Set(uint64(lim.MemoryPages))
+	ses.g.tableMax.Set(uint64(lim.TableElements))
+	return ses, nil
+}
+
+func (s *session) close() {
+	if s.mod != nil {
+		s.mod.Close(context.Background())
+	}
+	s.stop()
+	s.sb.exit(s.st)
 }
 
 // call runs one exported function with a fuel budget and returns the fuel
 // it used and the verdict.
-func (e *Evaluator) call(ctx context.Context, mod api.Module, st *callState, g globals, name string, fuel uint64, result *uint64) (uint64, error) {
+func (s *session) call(name string, fuel uint64, result *uint64) (uint64, error) {
+	st, g := s.st, s.g
 	st.setFuel(fuel)
 	g.depth.Set(0)
 	g.trap.Set(trapNone)
-	out, callErr := mod.ExportedFunction(name).Call(ctx)
+	out, callErr := s.mod.ExportedFunction(name).Call(s.ctx)
 	left := st.fuelLeft()
 	used := fuel
 	if left >= 0 {

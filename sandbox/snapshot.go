@@ -90,22 +90,15 @@ type snapBuild struct {
 }
 
 func (e *Evaluator) takeSnapshot(ctx context.Context, seed [32]byte, lim Limits) (*snapshot, error) {
-	st := newCallState(Input{Seed: seed}, lim)
-	if err := e.sb.enter(st); err != nil {
-		return nil, err
-	}
-	defer e.sb.exit(st)
-	ctx = context.WithValue(ctx, stateKey{}, st)
-	stop := st.watch(ctx, lim.Timeout)
-	defer stop()
-	mod, g, err := e.instantiate(ctx, st, lim)
+	ses, err := e.open(ctx, Input{Seed: seed}, lim)
 	if err != nil {
 		return nil, err
 	}
-	defer mod.Close(context.Background())
+	defer ses.close()
+	st, mod := ses.st, ses.mod
 	s := &snapshot{}
 	if e.info.Initialize {
-		s.initFuel, s.err = e.call(ctx, mod, st, g, exportInitialize, lim.InitFuel, nil)
+		s.initFuel, s.err = ses.call(exportInitialize, lim.InitFuel, nil)
 		if why := st.interruption(); why != nil {
 			return nil, why
 		}
