@@ -32,7 +32,6 @@ type env struct {
 type command struct {
 	name    string
 	summary string
-	usage   string // arguments after the command name
 	run     func(e *env, args []string) error
 	sub     []*command
 }
@@ -40,8 +39,8 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		{name: "eval", summary: "check and run WASM evaluators in the sandbox", sub: []*command{
-			{name: "check", summary: "validate an evaluator and show its ABI, imports, exports and limits", usage: "MODULE.wasm", run: runEvalCheck},
-			{name: "run", summary: "run an evaluator once and print score, fuel, log and time", usage: "MODULE.wasm [--seed HEX] [--task FILE] [--output FILE]", run: runEvalRun},
+			{name: "check", summary: "validate an evaluator and show its ABI, imports, exports and limits", run: runEvalCheck},
+			{name: "run", summary: "run an evaluator once and print score, fuel, log and time", run: runEvalRun},
 		}},
 		{name: "version", summary: "print version information", run: runVersion},
 	}

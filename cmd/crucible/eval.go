@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -247,8 +246,4 @@ func parseSeed(s string) ([32]byte, error) {
 	}
 	copy(seed[:], b)
 	return seed, nil
-}
-
-func signalContext() (context.Context, context.CancelFunc) {
-	return signalNotifyContext(context.Background())
 }

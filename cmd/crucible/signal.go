@@ -7,8 +7,8 @@ import (
 	"syscall"
 )
 
-// signalNotifyContext is cancelled on Ctrl-C or SIGTERM, so a running
+// signalContext is cancelled on Ctrl-C or SIGTERM, so a running
 // evaluation stops cleanly.
-func signalNotifyContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
