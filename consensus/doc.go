@@ -7,8 +7,8 @@
 // normalisation, the κ stake-weighted median that becomes each miner's
 // consensus weight, clipping, validator trust, incentive, the bond EMA,
 // dividends, and the split of the epoch's emission between the subnet
-// owner, miners and validators. Simulation carries bonds and block numbers
-// from epoch to epoch for offline experiments.
+// owner, miners and validators. Scenario.Run carries bonds and block
+// numbers from epoch to epoch for offline experiments.
 //
 // Arithmetic is float64, where subtensor uses 32.32 fixed point; every
 // product that is then added is rounded explicitly, sums run in uid order,

@@ -42,6 +42,9 @@ func commands() []*command {
 			{name: "check", summary: "validate an evaluator and show its ABI, imports, exports and limits", run: runEvalCheck},
 			{name: "run", summary: "run an evaluator once and print score, fuel, log and time", run: runEvalRun},
 		}},
+		{name: "consensus", summary: "explore Yuma consensus offline", sub: []*command{
+			{name: "simulate", summary: "run Yuma over the epochs of a JSON or CSV scenario and print each metagraph", run: runConsensusSimulate},
+		}},
 		{name: "version", summary: "print version information", run: runVersion},
 	}
 }
