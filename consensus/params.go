@@ -10,7 +10,9 @@ import (
 // parts per million.
 const (
 	// DefaultKappa is the share of active stake that must support a weight
-	// for it to count in consensus (subtensor: kappa 32767/65535).
+	// for it to count in consensus. subtensor stores κ as u16 and its
+	// default 32767/65535 is 0.4999924; Crucible uses exactly one half
+	// (docs/CONSENSUS.md says what that changes).
 	DefaultKappa = 0.5
 	// DefaultBondsAlpha is the EMA rate of bonds: each epoch's new bonds
 	// get this weight (subtensor: bonds_moving_average 900000 → α = 0.1).
