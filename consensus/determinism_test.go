@@ -75,6 +75,11 @@ func goldenCases() map[string]func() (Params, *Input) {
 			p.Yuma3, p.BondsPenalty, p.Kappa = true, 0.5, 0.6
 			return p, withBonds(p, randomSubnet(2, 256, 64, 0.3))
 		},
+		"random-64x256-liquid-alpha": func() (Params, *Input) {
+			p := DefaultParams()
+			p.Yuma3, p.LiquidAlpha, p.BondsPenalty, p.AlphaLow = true, true, 0, 0.2
+			return p, withBonds(p, randomSubnet(4, 256, 64, 0.3))
+		},
 		"random-256x1024-sparse": func() (Params, *Input) {
 			p := DefaultParams()
 			p.MaxValidators = 200

@@ -3,7 +3,7 @@
 // It imports the standard library only.
 //
 // Epoch runs one epoch as subtensor does (classic Yuma, or Yuma 3 with
-// Params.Yuma3): validator permits by stake, weight masking and
+// Params.Yuma3, optionally with liquid alpha): validator permits by stake, weight masking and
 // normalisation, the κ stake-weighted median that becomes each miner's
 // consensus weight, clipping, validator trust, incentive, the bond EMA,
 // dividends, and the split of the epoch's emission between the subnet

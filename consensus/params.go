@@ -30,6 +30,13 @@ const (
 	// the subnet owner before miners and validators are paid (subtensor:
 	// 11796/65535 ≈ 18%).
 	DefaultOwnerCut = 0.18
+	// DefaultAlphaLow and DefaultAlphaHigh bound liquid alpha's per-bond
+	// EMA rates (subtensor: 45875/65535 and 58982/65535).
+	DefaultAlphaLow  = 0.7
+	DefaultAlphaHigh = 0.9
+	// DefaultAlphaSigmoidSteepness shapes liquid alpha's sigmoid
+	// (subtensor: 1000, used divided by −100).
+	DefaultAlphaSigmoidSteepness = 1000
 )
 
 // Params are the tuning knobs of Yuma consensus for one subnet. Start from
@@ -63,6 +70,20 @@ type Params struct {
 	// and dividends are weighted by the validator's stake. Default false
 	// (classic Yuma).
 	Yuma3 bool `json:"yuma3"`
+	// LiquidAlpha, with Yuma3, gives every bond its own EMA rate between
+	// AlphaLow and AlphaHigh: a sigmoid of how far the validator's weight
+	// is above consensus (when buying into a miner) or its bond above its
+	// weight (when selling). It applies only in epochs where some
+	// consensus is non-zero. Default false.
+	LiquidAlpha bool `json:"liquid_alpha"`
+	// AlphaLow and AlphaHigh in (0, 1], low ≤ high, bound liquid alpha.
+	// Defaults 0.7 and 0.9.
+	AlphaLow  float64 `json:"alpha_low"`
+	AlphaHigh float64 `json:"alpha_high"`
+	// AlphaSigmoidSteepness is the steepness of liquid alpha's sigmoid,
+	// in subtensor's units: the sigmoid's slope is −steepness/100.
+	// Default 1000.
+	AlphaSigmoidSteepness float64 `json:"alpha_sigmoid_steepness"`
 }
 
 // DefaultParams returns subtensor's default parameters for classic Yuma.
@@ -74,6 +95,10 @@ func DefaultParams() Params {
 		MaxValidators:  DefaultMaxValidators,
 		ActivityCutoff: DefaultActivityCutoff,
 		OwnerCut:       DefaultOwnerCut,
+
+		AlphaLow:              DefaultAlphaLow,
+		AlphaHigh:             DefaultAlphaHigh,
+		AlphaSigmoidSteepness: DefaultAlphaSigmoidSteepness,
 	}
 }
 
@@ -103,6 +128,20 @@ func (p Params) validate() error {
 	}
 	if err := check("stake_threshold", p.StakeThreshold, 0, math.MaxFloat64, false); err != nil {
 		return err
+	}
+	if p.LiquidAlpha {
+		if !p.Yuma3 {
+			return fmt.Errorf("%w: liquid_alpha needs yuma3, whose bonds it moves", ErrInvalidParams)
+		}
+		if err := check("alpha_low", p.AlphaLow, 0, 1, true); err != nil {
+			return err
+		}
+		if err := check("alpha_high", p.AlphaHigh, p.AlphaLow, 1, false); err != nil {
+			return err
+		}
+		if math.IsNaN(p.AlphaSigmoidSteepness) || math.IsInf(p.AlphaSigmoidSteepness, 0) {
+			return fmt.Errorf("%w: alpha_sigmoid_steepness = %v, want a finite number", ErrInvalidParams, p.AlphaSigmoidSteepness)
+		}
 	}
 	if p.MaxValidators < 0 {
 		return fmt.Errorf("%w: max_validators = %d, want 0 or more", ErrInvalidParams, p.MaxValidators)

@@ -18,6 +18,12 @@ func genParams(t *rapid.T, n int) Params {
 	p.MaxValidators = rapid.IntRange(0, n+1).Draw(t, "max_validators")
 	p.OwnerCut = rapid.SampledFrom([]float64{0.18, 0, 1, 0.5}).Draw(t, "owner_cut")
 	p.Yuma3 = rapid.Bool().Draw(t, "yuma3")
+	if p.Yuma3 && rapid.Bool().Draw(t, "liquid_alpha") {
+		p.LiquidAlpha = true
+		p.AlphaLow = rapid.SampledFrom([]float64{0.7, 0.1, 0.05}).Draw(t, "alpha_low")
+		p.AlphaHigh = max(p.AlphaLow, rapid.SampledFrom([]float64{0.9, 0.3, 1}).Draw(t, "alpha_high"))
+		p.AlphaSigmoidSteepness = rapid.SampledFrom([]float64{1000, 100, -50, 0}).Draw(t, "steepness")
+	}
 	return p
 }
 

@@ -157,8 +157,29 @@ func referenceEpoch(p Params, in *Input) (stake, activeStake, consensus, vtrust,
 		return out
 	}
 	dividends = make([]float64, n)
-	if p.Yuma3 {
+	liquid := p.LiquidAlpha && slices.ContainsFunc(consensus, func(c float64) bool { return c != 0 })
+	if p.Yuma3 && liquid {
+		// compute_liquid_alpha_values + alpha_sigmoid + mat_ema_alpha.
+		bonds = make([][]float64, n)
+		for i := range n {
+			bonds[i] = make([]float64, n)
+			for j := range n {
+				w, bond := wb[i][j], b[i][j]
+				diffBuy := max(min(w-consensus[j], 1), 0)
+				diffSell := max(min(bond-w, 1), 0)
+				combined := diffSell
+				if w >= bond {
+					combined = diffBuy
+				}
+				sigmoid := 1 / (1 + exp(float64(p.AlphaSigmoidSteepness/-100)*(combined-0.5)))
+				a := max(min(p.AlphaLow+float64(sigmoid*(p.AlphaHigh-p.AlphaLow)), p.AlphaHigh), p.AlphaLow)
+				bonds[i][j] = min(float64((1-a)*bond)+max(float64(a*w), 0), 1)
+			}
+		}
+	} else if p.Yuma3 {
 		bonds = emaDense(wb, b)
+	}
+	if p.Yuma3 {
 		norm := make([][]float64, n)
 		for i := range bonds {
 			norm[i] = slices.Clone(bonds[i])

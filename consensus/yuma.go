@@ -171,7 +171,7 @@ func Epoch(p Params, in *Input) (*Result, error) {
 		}
 	}
 	if p.Yuma3 {
-		r.Bonds, r.Dividends = bondsYuma3(p, weightsForBonds, prev, r.ActiveStake, r.Incentive, n)
+		r.Bonds, r.Dividends = bondsYuma3(p, weightsForBonds, prev, r.ActiveStake, r.Incentive, r.Consensus, n)
 	} else {
 		r.Bonds, r.Dividends = bondsClassic(p, weightsForBonds, prev, r.ActiveStake, r.Incentive, n)
 	}
@@ -203,9 +203,14 @@ func bondsClassic(p Params, w, prev Matrix, activeStake, incentive []float64, n 
 // bondsYuma3 is Yuma 3: bonds are proportions that move toward the
 // validator's own weights, B ← α·W + (1−α)·B, and dividends are
 // Σ_j B̂_ij·I_j weighted by the validator's active stake, where B̂ is B
-// column-normalised.
-func bondsYuma3(p Params, w, prev Matrix, activeStake, incentive []float64, n int) (Matrix, []float64) {
-	bonds := ema(w, prev, p.BondsAlpha)
+// column-normalised. With liquid alpha each cell has its own α.
+func bondsYuma3(p Params, w, prev Matrix, activeStake, incentive, consensus []float64, n int) (Matrix, []float64) {
+	var bonds Matrix
+	if p.LiquidAlpha && slices.ContainsFunc(consensus, func(c float64) bool { return c != 0 }) {
+		bonds = liquidEMA(p, w, prev, consensus)
+	} else {
+		bonds = ema(w, prev, p.BondsAlpha)
+	}
 	norm := cloneMatrix(bonds)
 	colNormalize(norm, n)
 	dividends := matmulTranspose(norm, incentive)
@@ -214,6 +219,43 @@ func bondsYuma3(p Params, w, prev Matrix, activeStake, incentive []float64, n in
 	}
 	normalize(dividends)
 	return bonds, dividends
+}
+
+// liquidEMA is the bond EMA of liquid alpha (compute_bonds with
+// LiquidAlphaOn, mat_ema_alpha): each cell's rate is alphaSigmoid of its
+// column's consensus, its weight and its bond, and the result is clamped
+// to [0, 1]. Like the dense mat_ema_alpha, and unlike
+// mat_ema_alpha_sparse, a bond with no new weight decays rather than
+// vanishing.
+func liquidEMA(p Params, next, prev Matrix, consensus []float64) Matrix {
+	out := allocRows(len(next), func(i int) int { return unionLen(next[i], prev[i]) })
+	for i := range next {
+		r := out[i]
+		mergeRows(next[i], prev[i], func(uid uint32, w, b float64) {
+			a := alphaSigmoid(p, consensus[uid], w, b)
+			decayed := float64((1 - a) * b)
+			v := min(decayed+max(float64(a*w), 0), 1)
+			if v > 0 {
+				r = append(r, Entry{uid, v})
+			}
+		})
+		out[i] = r
+	}
+	return out
+}
+
+// alphaSigmoid is subtensor's alpha_sigmoid: the further a validator buys
+// above consensus (weight above consensus, when its weight is at least its
+// bond) or sells below its bond (bond above weight), the closer its rate
+// gets to AlphaHigh.
+func alphaSigmoid(p Params, consensus, weight, bond float64) float64 {
+	clamp := func(v, lo, hi float64) float64 { return max(min(v, hi), lo) }
+	diff := clamp(bond-weight, 0, 1)
+	if weight >= bond {
+		diff = clamp(weight-consensus, 0, 1)
+	}
+	sigmoid := 1 / (1 + exp(float64(p.AlphaSigmoidSteepness/-100)*(diff-0.5)))
+	return clamp(p.AlphaLow+float64(sigmoid*(p.AlphaHigh-p.AlphaLow)), p.AlphaLow, p.AlphaHigh)
 }
 
 // emission splits the epoch's emission: the owner's cut first, then miners

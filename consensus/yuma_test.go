@@ -214,6 +214,10 @@ func TestBadInput(t *testing.T) {
 		{Kappa: .5, BondsAlpha: .1, OwnerCut: 2},
 		{Kappa: .5, BondsAlpha: .1, MaxValidators: -1},
 		{Kappa: .5, BondsAlpha: .1, StakeThreshold: math.Inf(1)},
+		{Kappa: .5, BondsAlpha: .1, LiquidAlpha: true, AlphaLow: .7, AlphaHigh: .9}, // without Yuma3
+		{Kappa: .5, BondsAlpha: .1, Yuma3: true, LiquidAlpha: true, AlphaLow: 0, AlphaHigh: .9},
+		{Kappa: .5, BondsAlpha: .1, Yuma3: true, LiquidAlpha: true, AlphaLow: .7, AlphaHigh: .6},
+		{Kappa: .5, BondsAlpha: .1, Yuma3: true, LiquidAlpha: true, AlphaLow: .7, AlphaHigh: .9, AlphaSigmoidSteepness: math.NaN()},
 	}
 	for _, p := range params {
 		if _, err := Epoch(p, &Input{}); !errors.Is(err, ErrInvalidParams) {
@@ -335,4 +339,49 @@ func TestDegenerateSubnets(t *testing.T) {
 			t.Fatalf("owner's self-weight was masked: incentive %v fallback %v", r.Incentive, r.StakeFallback)
 		}
 	})
+}
+
+// TestLiquidAlpha: with liquid alpha a bond bought at consensus moves at a
+// rate near AlphaLow, one bought far above consensus near AlphaHigh, and a
+// bond with no new weight decays instead of vanishing.
+func TestLiquidAlpha(t *testing.T) {
+	p := DefaultParams()
+	p.Yuma3, p.LiquidAlpha, p.AlphaLow, p.AlphaHigh = true, true, 0.1, 0.9
+	in := handScenario(0)
+	// Validator 0 (stake 0.1) puts everything on miner 7, far above the
+	// consensus of 0.4; it also holds an old bond in miner 4.
+	in.Weights[0] = []Entry{{7, 1}}
+	in.Bonds = Matrix{{{4, 0.5}}}
+	r, err := Epoch(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bond := func(i int, uid uint32) float64 {
+		for _, e := range r.Bonds[i] {
+			if e.UID == uid {
+				return e.Value
+			}
+		}
+		return 0
+	}
+	// With β = 1 bonds follow clipped weight, so validator 0's weight for
+	// bonds in miner 7 is the consensus, 0.4: it buys at consensus, and
+	// its rate is near AlphaLow.
+	a := alphaSigmoid(p, r.Consensus[7], 0.4, 0)
+	if got, want := bond(0, 7), float64(a*0.4); math.Abs(got-want) > 1e-12 {
+		t.Errorf("bond of validator 0 in miner 7 = %v, want α·w = %v", got, want)
+	}
+	if a > 0.5 {
+		t.Errorf("rate %v for a weight at consensus, want near AlphaLow", a)
+	}
+	// The old bond in miner 4 decays at its own rate: weight 0, bond 0.5,
+	// so the validator is selling and the rate follows bond − weight.
+	a4 := alphaSigmoid(p, r.Consensus[4], 0, 0.5)
+	if got, want := bond(0, 4), float64((1-a4)*0.5); math.Abs(got-want) > 1e-12 || got == 0 {
+		t.Errorf("old bond in miner 4 = %v, want it decayed to %v", got, want)
+	}
+	// A buyer far above consensus gets close to AlphaHigh.
+	if hi := alphaSigmoid(p, 0, 1, 0); hi < 0.85 {
+		t.Errorf("rate %v for a weight 1 above consensus, want near AlphaHigh", hi)
+	}
 }

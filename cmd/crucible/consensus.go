@@ -47,6 +47,10 @@ func runConsensusSimulate(e *env, args []string) error {
 		overrides = append(overrides, func(p *consensus.Params) { p.Yuma3 = true })
 		return nil
 	})
+	fs.BoolFunc("liquid-alpha", "give every Yuma 3 bond its own EMA rate (needs --yuma3)", func(string) error {
+		overrides = append(overrides, func(p *consensus.Params) { p.LiquidAlpha = true })
+		return nil
+	})
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -178,7 +182,10 @@ func readScenarioCSV(r io.Reader, sc *consensus.Scenario) error {
 func printSimulation(w io.Writer, sc *consensus.Scenario, results []consensus.EpochResult) {
 	p := sc.Params
 	model := "classic Yuma"
-	if p.Yuma3 {
+	switch {
+	case p.Yuma3 && p.LiquidAlpha:
+		model = fmt.Sprintf("Yuma 3 with liquid alpha in [%g, %g]", p.AlphaLow, p.AlphaHigh)
+	case p.Yuma3:
 		model = "Yuma 3"
 	}
 	n := len(results[0].Result.Stake)

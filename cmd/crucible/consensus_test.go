@@ -69,6 +69,8 @@ func TestConsensusSimulateFlagsAndErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"consensus", "simulate", good, "--yuma3", "--kappa", "0.6"}, 0, "Yuma 3: 8 uids, 4 epochs, κ 0.6"},
+		{[]string{"consensus", "simulate", good, "--yuma3", "--liquid-alpha"}, 0, "Yuma 3 with liquid alpha in [0.7, 0.9]: 8 uids"},
+		{[]string{"consensus", "simulate", good, "--liquid-alpha"}, 1, "liquid_alpha needs yuma3"},
 		{[]string{"consensus", "simulate", "--help"}, 0, "one weight column per uid"},
 		{[]string{"consensus", "simulate"}, 2, "want one scenario FILE"},
 		{[]string{"consensus", "simulate", good, "--kappa", "2"}, 1, "kappa = 2, want it in (0, 1]"},
