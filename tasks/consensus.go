@@ -55,6 +55,9 @@ func ConsensusInput(m *Manifest, header *RecordHeader, neurons []Neuron, reveals
 		if held[nr.UID] {
 			return nil, invalidf("uid %d appears twice among the neurons", nr.UID)
 		}
+		if _, dup := uidOf[nr.Peer]; dup {
+			return nil, invalidf("peer %s holds two uids", nr.Peer)
+		}
 		held[nr.UID] = true
 		uidOf[nr.Peer] = nr.UID
 		n = max(n, int(nr.UID)+1)
@@ -149,8 +152,10 @@ func VerifyConsensus(m *Manifest, c *RecordContents, prevBonds []BondRow) error 
 	if len(results) != len(c.Results) {
 		add("%d results in the record, %d recomputed", len(c.Results), len(results))
 	}
-	for i := range min(len(results), len(c.Results)) {
-		diffResult(c.Results[i], results[i], add)
+	stated := slices.Clone(c.Results)
+	slices.SortFunc(stated, func(a, b Result) int { return cmp.Compare(a.UID, b.UID) })
+	for i := range min(len(results), len(stated)) {
+		diffResult(stated[i], results[i], add)
 	}
 	want := make(map[uint32][]Bond, len(bonds))
 	for _, br := range bonds {
