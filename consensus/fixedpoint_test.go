@@ -344,36 +344,6 @@ func storedWeights(row []u16Cell) []u16Cell {
 // math.rs helpers, in fixed point.
 // ---------------------------------------------------------------------
 
-// isTopKNonzero is is_topk_nonzero: an ascending stable sort, the lowest
-// n−k dropped.
-func isTopKNonzero(x []i32f32, k int) []bool {
-	n := len(x)
-	out := make([]bool, n)
-	for i, v := range x {
-		out[i] = v != 0
-	}
-	if n < k {
-		return out
-	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case x[a] < x[b]:
-			return -1
-		case x[a] > x[b]:
-			return 1
-		}
-		return 0
-	})
-	for _, i := range idx[:n-k] {
-		out[i] = false
-	}
-	return out
-}
-
 // fxRowNormalize is inplace_row_normalize_sparse.
 func fxRowNormalize(m fxMatrix) {
 	for _, row := range m {
@@ -687,7 +657,7 @@ func chainEpoch(cp chainParams, in *Input, st *chainState) *chainResult {
 	r.stake = normalizedStake(in.Stake, cp.stakeThreshold)
 
 	// == Validator permits == stored permits mask; new ones are stored.
-	r.permits = isTopKNonzero(r.stake, cp.maxValidators)
+	r.permits = topKNonZero(r.stake, cp.maxValidators) // the same sort, on fixed-point values
 	if st.permits == nil {
 		st.permits = slices.Clone(r.permits)
 	}

@@ -343,7 +343,7 @@ func distribute(amount uint64, w []uint64) (left uint64) {
 // topKNonZero marks the k largest non-zero values; among equal values the
 // higher index wins, as subtensor's ascending stable sort drops the lower
 // indices first (is_topk_nonzero).
-func topKNonZero(x []float64, k int) []bool {
+func topKNonZero[T ~float64 | ~int64](x []T, k int) []bool {
 	n := len(x)
 	out := make([]bool, n)
 	for i, v := range x {
