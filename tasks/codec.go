@@ -44,11 +44,14 @@ const (
 	// 19 bytes each, and the rest.
 	MaxBondRowSize = 128 << 10
 	// MaxRecordSize bounds the root block of an epoch record, which lists
-	// its pages: enough for about 4,000 pages, over a gigabyte of record.
-	MaxRecordSize = 256 << 10
-	// MaxPageSize bounds one page of an epoch record. BuildRecord fills
-	// pages to PageTargetSize; a reader accepts up to this.
-	MaxPageSize = MaxBlockSize
+	// its pages: one whole block, about 18,000 page references, enough for
+	// the largest record any valid manifest allows (MaxRecordTasks).
+	MaxRecordSize = MaxBlockSize
+	// MaxPageSize bounds one page of an epoch record. BuildRecord never
+	// fills a page past PageTargetSize, and a reader rebuilds every page
+	// to check it, so a larger page cannot be part of a valid record and
+	// is refused before it is decoded.
+	MaxPageSize = PageTargetSize
 	// PageTargetSize is the size BuildRecord fills pages to. Smaller pages
 	// make proving one entry to a remote verifier cheaper (one page to
 	// fetch); every single entry is well below it.

@@ -89,9 +89,19 @@ func samples(tb testing.TB) []sample {
 		{"neuron", Neuron{UID: 4095, Peer: m.PeerID(), Stake: math.MaxUint64, RegisteredAt: 10, LastUpdate: 20}},
 		{"result", Result{UID: 1, Stake: 0.25, ActiveStake: 0.5, Active: true, ValidatorPermit: true, ValidatorTrust: 0.5,
 			Consensus: 0.125, Rank: 0.1, Trust: 0.9, Incentive: 0.3, Dividends: 0.2, PruningScore: 0.05,
-			MinerEmission: math.Copysign(0, -1), ValidatorEmission: 0.1, Emission: 42}},
+			MinerEmission: 0, ValidatorEmission: 0.1, Emission: 42}},
 		{"bond_row", BondRow{UID: 2, Bonds: []Bond{{0, 0.5}, {9, 1e-300}}}},
 	}
+}
+
+// mustLink returns the link of binary CID b.
+func mustLink(tb testing.TB, b []byte) Link {
+	tb.Helper()
+	l, err := LinkFromBytes(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l
 }
 
 // decodeAs decodes data as the same kind as like.
@@ -225,6 +235,10 @@ func rejectCases(t testing.TB) (map[string]Message, []rejectCase) {
 	}
 	badPeer := newSigner(t, "x").PeerID().Bytes()
 	badPeer[3] = 2 // secp256k1
+	identityPeer := append(bytes.Clone(peerIDPrefix[:]), 1)
+	identityPeer = append(identityPeer, make([]byte, 31)...) // the identity point
+	negZero := math.Copysign(0, -1)
+	sha512Task := append([]byte{0x01, 0x71, 0x13, 0x40}, make([]byte, 64)...)
 
 	return byName, []rejectCase{
 		{"unknown field", "weight_commit", edit("weight_commit", func(m map[string]any) { m["extra"] = uint64(1) }), ErrUnknownField},
@@ -241,6 +255,7 @@ func rejectCases(t testing.TB) (map[string]Message, []rejectCase) {
 		{"trailing bytes", "weight_commit", append(encoded("weight_commit"), 0), ErrMalformed},
 		{"truncated", "weight_commit", encoded("weight_commit")[:40], ErrMalformed},
 		{"peer ID of a secp256k1 key", "weight_commit", edit("weight_commit", func(m map[string]any) { m["validator"] = badPeer }), ErrInvalidPeerID},
+		{"peer ID of a small-order key", "weight_commit", edit("weight_commit", func(m map[string]any) { m["validator"] = identityPeer }), ErrInvalidPeerID},
 		{"peer ID as text", "weight_commit", edit("weight_commit", func(m map[string]any) { m["validator"] = "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq" }), ErrInvalidPeerID},
 		{"wrong version", "weight_commit", edit("weight_commit", func(m map[string]any) { m["v"] = uint64(2) }), ErrInvalid},
 		{"short signature", "weight_commit", edit("weight_commit", func(m map[string]any) { m["sig"] = make([]byte, 63) }), ErrInvalid},
@@ -256,6 +271,18 @@ func rejectCases(t testing.TB) (map[string]Message, []rejectCase) {
 		}), ErrMalformed},
 		{"score above 1", "evaluation", edit("evaluation", func(m map[string]any) { m["score"] = 1.5 }), ErrInvalid},
 		{"score with a verdict", "evaluation_failed", edit("evaluation_failed", func(m map[string]any) { m["score"] = 0.5 }), ErrInvalid},
+		{"score negative zero", "evaluation", edit("evaluation", func(m map[string]any) { m["score"] = negZero }), ErrInvalid},
+		{"score negative zero with a verdict", "evaluation_failed", edit("evaluation_failed", func(m map[string]any) { m["score"] = negZero }), ErrInvalid},
+		{"result negative zero", "result", edit("result", func(m map[string]any) { m["miner_emission"] = negZero }), ErrInvalid},
+		{"manifest fraction negative zero", "manifest", edit("manifest", func(m map[string]any) {
+			m["consensus"].(map[string]any)["owner_cut"] = negZero
+		}), ErrInvalid},
+		{"task link as sha2-512", "submission_commit", edit("submission_commit", func(m map[string]any) {
+			m["task"] = mustLink(t, sha512Task)
+		}), ErrInvalid},
+		{"output link too long", "submission_reveal", edit("submission_reveal", func(m map[string]any) {
+			m["output"] = mustLink(t, append([]byte{0x01, 0x55, 0x00, MaxLinkLen - 3}, make([]byte, MaxLinkLen-3)...))
+		}), ErrInvalid},
 		{"score as an integer", "evaluation", edit("evaluation", func(m map[string]any) { m["score"] = uint64(1) }), ErrNonCanonical},
 		{"task link to raw bytes", "submission_commit", edit("submission_commit", func(m map[string]any) { m["task"] = rawLink("x") }), ErrInvalid},
 		{"params too long", "task", edit("task", func(m map[string]any) { m["params"] = make([]byte, MaxTaskParams+1) }), ErrInvalid},
@@ -336,6 +363,13 @@ func TestManifestValidate(t *testing.T) {
 		{"no validators", func(m *Manifest) { m.Consensus.MaxValidators = 0 }},
 		{"too many validators", func(m *Manifest) { m.Consensus.MaxValidators = MaxNeurons + 1 }},
 		{"no activity cutoff", func(m *Manifest) { m.Consensus.ActivityCutoff = 0 }},
+		{"owner cut negative zero", func(m *Manifest) { m.Consensus.OwnerCut = math.Copysign(0, -1) }},
+		{"bonds penalty negative zero", func(m *Manifest) { m.Consensus.BondsPenalty = math.Copysign(0, -1) }},
+		{"kappa negative zero", func(m *Manifest) { m.Consensus.Kappa = math.Copysign(0, -1) }},
+		{"evaluator link too long", func(m *Manifest) {
+			m.Evaluator = mustLink(t, append([]byte{0x01, 0x55, 0x00, MaxLinkLen}, make([]byte, MaxLinkLen)...))
+		}},
+		{"more tasks than a record holds", func(m *Manifest) { m.Consensus.MaxValidators, m.TasksPerEpoch = 64, 9 }},
 		{"no tasks", func(m *Manifest) { m.TasksPerEpoch = 0 }},
 		{"too many tasks", func(m *Manifest) { m.TasksPerEpoch = MaxTasksPerEpoch + 1 }},
 	}

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/crucible-net/crucible/tasks/internal/dagcbor"
 )
@@ -62,9 +64,15 @@ func WeightCommitHash(subnet, epoch uint64, validator PeerID, weights []Weight, 
 //	       ‖ subnet                             u64 big-endian
 //	       ‖ epoch                              u64 big-endian
 //	       ‖ len(miner) = 38 ‖ miner            u16 big-endian ‖ binary peer ID
-//	       ‖ len(task) ‖ task                   u16 big-endian ‖ binary CID
-//	       ‖ len(output) ‖ output               u16 big-endian ‖ binary CID
+//	       ‖ len(task) ‖ task                   length ‖ binary CID
+//	       ‖ len(output) ‖ output               length ‖ binary CID
 //	       ‖ salt )                             32 bytes
+//
+// A length is a u16 big-endian below 65535, and otherwise 0xffff followed
+// by the length as a u64 big-endian. Every CID a valid message holds is
+// far shorter, so this is the plain u16 in practice; the escape keeps the
+// layout unambiguous for any Link the function is given, since no two
+// different inputs give the same bytes.
 //
 // Because the miner's identity is inside the hash, a miner who copies
 // another's commit cannot open it under its own name: the reveal would
@@ -73,7 +81,7 @@ func WeightCommitHash(subnet, epoch uint64, validator PeerID, weights []Weight, 
 // to commit to it.
 func SubmissionCommitHash(subnet, epoch uint64, miner PeerID, task, output Link, salt [32]byte) [32]byte {
 	t, o := task.Bytes(), output.Bytes()
-	b := make([]byte, 0, len(submissionCommitDomain)+8+8+2+PeerIDLen+2+len(t)+2+len(o)+32)
+	b := make([]byte, 0, len(submissionCommitDomain)+8+8+2+PeerIDLen+10+len(t)+10+len(o)+32)
 	b = append(b, submissionCommitDomain...)
 	b = binary.BigEndian.AppendUint64(b, subnet)
 	b = binary.BigEndian.AppendUint64(b, epoch)
@@ -84,10 +92,17 @@ func SubmissionCommitHash(subnet, epoch uint64, miner PeerID, task, output Link,
 	return sha256.Sum256(b)
 }
 
-// appendPrefixed appends v with its length as u16be. Every value passed is
-// a peer ID or a CID, far below 64 KiB.
+// appendPrefixed appends v with its length: a u16be if below 0xffff,
+// otherwise 0xffff and a u64be. The lengths of valid messages' peer IDs
+// and CIDs all take the short form; the long one exists so that no length
+// is ever truncated, which would let two different inputs hash alike.
 func appendPrefixed(b, v []byte) []byte {
-	b = binary.BigEndian.AppendUint16(b, uint16(len(v)))
+	if len(v) < math.MaxUint16 {
+		b = binary.BigEndian.AppendUint16(b, uint16(len(v)))
+	} else {
+		b = binary.BigEndian.AppendUint16(b, math.MaxUint16)
+		b = binary.BigEndian.AppendUint64(b, uint64(len(v)))
+	}
 	return append(b, v...)
 }
 
@@ -312,6 +327,32 @@ func NewEquivocation(x, y WeightCommit) (Equivocation, error) {
 	return e, nil
 }
 
+// mergeEvidence returns the canonical evidence among e's commits and more,
+// all validly signed commits of e's validator for e's subnet and epoch:
+// of each commit hash the copy with the smallest signature, and of those
+// the two with the smallest hashes. Whatever order a node learns the
+// commits in, and from whichever evidence, it ends with the same evidence,
+// so records agree. It reports whether the result differs from e.
+func mergeEvidence(e Equivocation, more ...WeightCommit) (Equivocation, bool) {
+	cs := append([]WeightCommit{e.A, e.B}, more...)
+	slices.SortFunc(cs, func(x, y WeightCommit) int {
+		if c := bytes.Compare(x.Commit[:], y.Commit[:]); c != 0 {
+			return c
+		}
+		return bytes.Compare(x.Signature, y.Signature)
+	})
+	// cs[0] has the smallest hash and, of its copies, the smallest
+	// signature; the first commit with another hash is the second.
+	i := 1
+	for cs[i].Commit == cs[0].Commit {
+		i++ // e.A and e.B differ, so some commit has another hash
+	}
+	out := Equivocation{Version: ProtocolVersion, A: cs[0], B: cs[i]}
+	changed := !bytes.Equal(out.A.Signature, e.A.Signature) || !bytes.Equal(out.B.Signature, e.B.Signature) ||
+		out.A.Commit != e.A.Commit || out.B.Commit != e.B.Commit
+	return out, changed
+}
+
 // Kind returns KindEquivocation.
 func (Equivocation) Kind() Kind { return KindEquivocation }
 
@@ -357,12 +398,16 @@ func (e Equivocation) Verify() error {
 }
 
 // EquivocationError is returned by Book.AddWeightCommit when a commit
-// conflicts with an accepted one. It matches ErrEquivocation.
+// conflicts with an accepted one, or improves the evidence already held:
+// the commit is news that every node should see, so a gossip validator
+// accepts and forwards it. It matches ErrEquivocation.
 type EquivocationError struct {
 	// Evidence holds both commits; it verifies.
 	Evidence Equivocation
 }
 
+// Error names the validator, subnet and epoch, so that a log line says who
+// equivocated without decoding the evidence.
 func (e *EquivocationError) Error() string {
 	return fmt.Sprintf("%v: validator %s signed two weight commits for subnet %d epoch %d",
 		ErrEquivocation, e.Evidence.Validator(), e.Evidence.A.Subnet, e.Evidence.A.Epoch)

@@ -3,8 +3,10 @@ package tasks
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -237,5 +239,63 @@ func TestTimingSchedule(t *testing.T) {
 	}
 	if _, err := tm.Schedule(^uint64(0) - 10); !errors.Is(err, ErrInvalid) {
 		t.Errorf("schedule past the last block: error = %v, want ErrInvalid", err)
+	}
+}
+
+// With lengths truncated to 16 bits, a task of 65,536 bytes wrote the
+// same length as no task at all, and the bytes that followed could be
+// read as another task and output. These links are built so that the two
+// submissions give the same bytes under truncation; the commit hashes
+// must differ.
+func TestSubmissionCommitHashUnambiguous(t *testing.T) {
+	varint := func(x uint64) []byte { return binary.AppendUvarint(nil, x) }
+	// oB: any 369-byte CID (369 = 0x0171, whose u16 is 01 71).
+	oB := append([]byte{0x01, 0x55, 0x00}, varint(364)...)
+	oB = append(oB, bytes.Repeat([]byte{0xbb}, 364)...)
+	// task: a 65,536-byte CIDv1 dag-cbor whose multihash code is 1, so
+	// that from its third byte on it reads as the start of another CIDv1.
+	const taskLen = 1 << 16
+	head := append([]byte{0x01, 0x71, 0x01}, varint(taskLen-6)...)
+	// oA: that other CID, which runs on past the task over 01 71 and oB;
+	// its digest length is what is left after its header.
+	oALen := taskLen - 2 + 2 + len(oB)
+	oAHead := append(append([]byte{0x01}, varint(taskLen-6)...), 0x12) // version, codec, sha2-256
+	oAHead = append(oAHead, varint(uint64(oALen-len(oAHead)-3))...)
+	task := append(head, oAHead[1+len(varint(taskLen-6)):]...) // the digest starts with oA's mh code and length
+	task = append(task, bytes.Repeat([]byte{0xaa}, taskLen-len(task))...)
+	oA := append(bytes.Clone(task[2:]), 0x01, 0x71)
+	oA = append(oA, oB...)
+	if len(oA) != oALen || len(task) != taskLen {
+		t.Fatalf("lengths %d and %d", len(oA), len(task))
+	}
+	taskLink, outA, outB := mustLink(t, task), mustLink(t, oA), mustLink(t, oB)
+
+	truncated := func(task, output Link) []byte {
+		var b []byte
+		for _, v := range [][]byte{task.Bytes(), output.Bytes()} {
+			b = binary.BigEndian.AppendUint16(b, uint16(len(v)))
+			b = append(b, v...)
+		}
+		return b
+	}
+	if !bytes.Equal(truncated(Link{}, outA), truncated(taskLink, outB)) {
+		t.Fatal("the construction does not collide under truncated lengths")
+	}
+	miner := newSigner(t, "miner").PeerID()
+	s := salt("x")
+	if SubmissionCommitHash(1, 2, miner, Link{}, outA, s) == SubmissionCommitHash(1, 2, miner, taskLink, outB, s) {
+		t.Error("two different submissions have one commit hash")
+	}
+
+	// The short form is unchanged below 65,535 bytes.
+	for _, n := range []int{0, 38, math.MaxUint16 - 1, math.MaxUint16, 1 << 16} {
+		got := appendPrefixed(nil, make([]byte, n))
+		want := binary.BigEndian.AppendUint16(nil, uint16(n))
+		if n >= math.MaxUint16 {
+			want = binary.BigEndian.AppendUint64([]byte{0xff, 0xff}, uint64(n))
+		}
+		if !bytes.Equal(got[:len(want)], want) || len(got) != len(want)+n {
+			t.Errorf("prefix of %d bytes: %x", n, got[:len(want)])
+		}
 	}
 }

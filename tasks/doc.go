@@ -19,16 +19,24 @@
 // (CommitWeights, WeightCommitHash) and reveal them after the epoch; miners
 // do the same for their outputs (CommitSubmission), which binds the miner's
 // identity so a copied commit cannot be opened by the copier. A Book per
-// subnet and epoch applies the windows of the manifest's Timing and returns
-// one sentinel per reason a commit or reveal is refused, or Equivocation
-// evidence that anyone can Verify.
+// subnet and epoch learns the epoch's tasks, applies the windows of the
+// manifest's Timing and returns one sentinel per reason a message is
+// refused (its doc comment maps each to a gossip verdict), or Equivocation
+// evidence that anyone can Verify. What a Book keeps does not depend on
+// the order messages arrive in, so nodes that saw the same messages build
+// the same record.
 //
 // An epoch record (BuildRecord) is a root block linking pages of entries,
-// each block under 1 MiB even for MaxNeurons uids, with an RFC 6962 Merkle
-// tree over the entries' encodings; the root block holds the Merkle root,
-// so anchoring (record CID, root) binds both. Record.Prove and VerifyEntry
-// check one entry against the anchored root; ReadRecord fetches and checks
-// a whole record. RunConsensus fills a record's results from its own
-// inputs (neurons, weight reveals) and the previous record's bonds, and
+// with an RFC 6962 Merkle tree over the entries' encodings; the root block
+// holds the Merkle root and the number of leaves, so anchoring (record
+// CID, root) binds both. Every page is at most PageTargetSize (256 KiB),
+// and the root block, which lists the pages, at most MaxRecordSize (1 MiB)
+// for any subnet whose manifest passes Validate (MaxNeurons uids, at most
+// MaxRecordTasks tasks per epoch): one bitswap block each. Record.Prove
+// makes a proof of one entry, and EpochRecord.VerifyEntry checks it
+// against the root block fetched by the anchored CID; ReadRecord fetches
+// and checks a whole record, holding no more than the largest valid record
+// needs. RunConsensus fills a record's results from its own inputs
+// (neurons, weight reveals) and the previous record's bonds, and
 // VerifyConsensus recomputes them bit for bit, naming every difference.
 package tasks

@@ -38,7 +38,8 @@ var (
 )
 
 // Errors of the commit-reveal rules (Book). Each names one reason, so a
-// gossip validator can map it to Accept, Reject or Ignore.
+// gossip validator can map it to Accept, Reject or Ignore; the Book's doc
+// comment gives the verdict of each.
 var (
 	// ErrWrongEpoch: the message is for another subnet or epoch than the
 	// book's. Usually a late or early message; ignore it.
@@ -57,16 +58,26 @@ var (
 	// ErrCommitMismatch: a reveal whose hash is not the committed one
 	// (wrong salt, weights, output or identity).
 	ErrCommitMismatch = errors.New("reveal does not match its commit")
-	// ErrDuplicate: the same commit or reveal was already accepted. Not
-	// misbehaviour (gossip delivers duplicates); ignore it.
+	// ErrDuplicate: the same message, or one that adds nothing to what
+	// was accepted, arrived again. Not misbehaviour (gossip delivers
+	// duplicates); ignore it.
 	ErrDuplicate = errors.New("duplicate")
-	// ErrConflict: a miner's second, different submission commit for a
-	// task it already committed to. The first one stands.
-	ErrConflict = errors.New("conflicting submission commit")
+	// ErrConflict: a second, different message where the protocol allows
+	// one: a miner's submission commit for a task it already committed
+	// to, or a validator's task at an index it already published. Every
+	// node keeps the one that orders first (the smaller commit hash, the
+	// smaller task CID), whatever the order they arrive in; ErrConflict
+	// means the one already held stands.
+	ErrConflict = errors.New("conflicting message")
+	// ErrUnknownTask: a submission commit names a task the Book has not
+	// learned (AddTask), or a record entry names a task that is not in the
+	// record. Over gossip the task may simply not have arrived yet.
+	ErrUnknownTask = errors.New("unknown task")
 	// ErrEquivocation: a validator signed two different weight commits for
 	// one subnet and epoch. Returned as an *EquivocationError that carries
-	// the evidence, and for every later message of that validator in the
-	// epoch.
+	// the evidence when a message makes or improves the evidence, and
+	// wrapped in a plain error for every later message of that validator
+	// in the epoch.
 	ErrEquivocation = errors.New("equivocation")
 )
 

@@ -19,16 +19,35 @@ func signer(b byte) tasks.Signer {
 	return s
 }
 
+// manifest returns a subnet's manifest with a short epoch: 100 blocks, of
+// which miners have 40 to commit and 30 more to reveal.
+func manifest() *tasks.Manifest {
+	return &tasks.Manifest{
+		Version:       tasks.ProtocolVersion,
+		Name:          "example",
+		Network:       "devnet",
+		Evaluator:     tasks.SumLink(tasks.CodecRaw, []byte("evaluator.wasm")),
+		ABI:           1,
+		Limits:        tasks.SandboxLimits{Fuel: 1e9, MemoryPages: 256},
+		MaxFetchBytes: 1 << 20,
+		Timing:        tasks.Timing{Tempo: 100, SubmissionDeadline: 40, SubmissionRevealWindow: 30, WeightRevealWindow: 100},
+		Scoring:       tasks.Scoring{Rule: tasks.ScoringProportional},
+		Consensus: tasks.ConsensusParams{
+			Kappa: 0.5, BondsAlpha: 0.1, MaxValidators: 64, ActivityCutoff: 5000, EmissionPerEpoch: 1e9,
+		},
+		TasksPerEpoch: 8,
+	}
+}
+
 // A validator turns its scores into weights, commits to them during the
 // epoch and reveals them in the reveal window; the book that every node
 // keeps accepts the reveal only if it opens the commit in time.
 func ExampleCommitWeights() {
-	timing := tasks.Timing{Tempo: 100, SubmissionDeadline: 40, SubmissionRevealWindow: 30, WeightRevealWindow: 100}
-	sched, err := timing.Schedule(1000) // epoch 7 of subnet 1 starts at block 1000
+	// Epoch 7 of subnet 1 starts at block 1000.
+	book, err := tasks.NewBook(manifest(), 1, 7, 1000)
 	if err != nil {
 		panic(err)
 	}
-	book := tasks.NewBook(1, 7, sched)
 
 	validator := signer(1)
 	weights, err := tasks.NormalizeWeights(map[uint32]float64{0: 0.9, 1: 0.45, 2: 0})
@@ -104,9 +123,15 @@ func ExampleRecord_Prove() {
 	}
 	fmt.Printf("leaf %d of %d is in section %s, page %d, entry %d\n", proof.Index, proof.Size, loc.Section, loc.Page, loc.Offset)
 
-	// The verifier's side: the leaf bytes, its index, the size, the path
-	// and the anchored root.
-	fmt.Println("verified:", tasks.VerifyEntry(anchored, proof.Leaf, proof.Index, proof.Size, proof.Path))
+	// The verifier's side: the root block, fetched by the anchored record
+	// CID, holds the Merkle root and the number of leaves; the prover
+	// sends the leaf bytes, its index and the path.
+	rootBlock, err := tasks.Decode[tasks.EpochRecord](rec.Blocks[0].Data)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("root block holds the anchored root:", rootBlock.Root == anchored)
+	fmt.Println("verified:", rootBlock.VerifyEntry(proof.Leaf, proof.Index, proof.Path))
 	neuron, err := tasks.Decode[tasks.Neuron](proof.Leaf)
 	if err != nil {
 		panic(err)
@@ -119,10 +144,11 @@ func ExampleRecord_Prove() {
 	if err != nil {
 		panic(err)
 	}
-	err = tasks.VerifyEntry(anchored, forged, proof.Index, proof.Size, proof.Path)
+	err = rootBlock.VerifyEntry(forged, proof.Index, proof.Path)
 	fmt.Println("forged entry rejected:", errors.Is(err, tasks.ErrInvalidProof))
 	// Output:
 	// leaf 4 of 6 is in section neurons, page 0, entry 3
+	// root block holds the anchored root: true
 	// verified: <nil>
 	// uid 3 stake 4000000000
 	// forged entry rejected: true

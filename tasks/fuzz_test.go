@@ -16,10 +16,11 @@ import (
 
 var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/fuzz/FuzzDecode from the samples")
 
-// fuzzTarget decodes data strictly and, if that succeeds, re-encodes the
-// value. decoded says whether decoding succeeded; err is set if a decoded
+// fuzzTarget decodes data strictly and, if that succeeds, runs the checks
+// that follow decoding and re-encodes the value. decoded says whether
+// decoding succeeded, checks how many checks ran; err is set if a decoded
 // value fails to encode.
-type fuzzTarget func(data []byte) (decoded bool, again []byte, err error)
+type fuzzTarget func(data []byte) (decoded bool, checks int, again []byte, err error)
 
 // pageKind is the fuzz selector of a record page: pageKind + the
 // section's position (1 to 10).
@@ -58,46 +59,56 @@ func messageTarget[T any, PT interface {
 	*T
 	Message
 }]() fuzzTarget {
-	return func(data []byte) (bool, []byte, error) {
+	return func(data []byte) (bool, int, []byte, error) {
 		v, err := Decode[T, PT](data)
 		if err != nil {
-			return false, nil, nil
+			return false, 0, nil, nil
 		}
-		exercise(PT(&v))
+		// The value, not a pointer: exercise switches on the value types.
+		checks := exercise(any(v).(Message))
 		again, _, err := Encode(PT(&v))
-		return true, again, err
+		return true, checks, again, err
 	}
 }
 
 func pageTarget[E Message]() fuzzTarget {
-	return func(data []byte) (bool, []byte, error) {
+	return func(data []byte) (bool, int, []byte, error) {
 		es, err := decodePage[E](data)
 		if err != nil {
-			return false, nil, nil
+			return false, 0, nil, nil
 		}
+		checks := 0
 		for _, e := range es {
-			exercise(e)
+			checks += exercise(e)
 		}
 		again, err := dagcbor.Marshal(page[E]{Version: ProtocolVersion, Entries: es})
-		return true, again, err
+		return true, checks, again, err
 	}
 }
 
 // exercise runs the checks that follow decoding, which must not panic on
-// anything that decodes.
-func exercise(m Message) {
+// anything that decodes. It returns how many it ran, so a test can make
+// sure that every kind that has checks gets them.
+func exercise(m Message) int {
 	switch v := m.(type) {
 	case interface{ VerifySignature() error }:
 		_ = v.VerifySignature()
 	case Equivocation:
 		_ = v.Verify()
+		_, _ = mergeEvidence(v, v.B, v.A)
 	case WeightReveal:
 		_ = v.CommitHash()
 	case SubmissionReveal:
 		_ = v.CommitHash()
 	case EpochRecord:
 		_, _ = v.Locate(v.Size / 2)
+		_, _ = v.Locate(v.Size)
+		_ = v.VerifyEntry(nil, v.Size/2, nil)
+		_ = v.VerifyEntry(nil, v.Size, [][32]byte{{}})
+	default:
+		return 0
 	}
+	return 1
 }
 
 // FuzzDecode: whatever the bytes, a strict decoder either refuses them or
@@ -112,7 +123,7 @@ func FuzzDecode(f *testing.F) {
 		if !ok {
 			return
 		}
-		decoded, again, err := target(data)
+		decoded, _, again, err := target(data)
 		if !decoded {
 			return
 		}
@@ -186,17 +197,27 @@ func TestFuzzCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The kinds whose decoded values have checks that the fuzzer must
+	// reach: signatures, evidence, commit hashes, leaf lookups.
+	checked := map[uint8]bool{
+		uint8(KindSubmissionCommit): true, uint8(KindSubmissionReveal): true, uint8(KindWeightCommit): true,
+		uint8(KindWeightReveal): true, uint8(KindAttestation): true, uint8(KindEquivocation): true,
+		uint8(KindRecord): true, pageKind + 3: true, pageKind + 4: true, pageKind + 6: true,
+		pageKind + 7: true, pageKind + 8: true,
+	}
 	valid := map[uint8]bool{}
 	for _, file := range files {
 		kind, data, err := readCorpusFile(file)
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		decoded, again, err := fuzzTargets[kind](data)
+		decoded, checks, again, err := fuzzTargets[kind](data)
 		name := filepath.Base(file)
 		switch {
 		case strings.HasPrefix(name, "valid_") && (!decoded || err != nil || !bytes.Equal(again, data)):
 			t.Errorf("%s: a valid seed does not decode and re-encode (%v)", name, err)
+		case strings.HasPrefix(name, "valid_") && checked[kind] && checks == 0:
+			t.Errorf("%s: the checks that follow decoding did not run", name)
 		case strings.HasPrefix(name, "reject_") && decoded:
 			t.Errorf("%s: a rejection seed decodes", name)
 		}

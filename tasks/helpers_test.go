@@ -6,16 +6,33 @@ import (
 	"testing"
 )
 
+// testSeed returns the Ed25519 seed of the test key called name.
+func testSeed(name string) []byte {
+	seed := sha256.Sum256([]byte("crucible test key " + name))
+	return seed[:]
+}
+
 // newSigner returns a signer whose key derives from name, so tests are
 // reproducible.
 func newSigner(tb testing.TB, name string) *Ed25519Signer {
 	tb.Helper()
-	seed := sha256.Sum256([]byte("crucible test key " + name))
-	s, err := NewEd25519Signer(ed25519.NewKeyFromSeed(seed[:]))
+	s, err := NewEd25519Signer(ed25519.NewKeyFromSeed(testSeed(name)))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return s
+}
+
+// resign returns another valid signature of msg by the test key called
+// name, made with a nonce derived from nonce: what a signer that
+// randomises its Ed25519 nonces produces.
+func resign(tb testing.TB, name string, msg []byte, nonce string) []byte {
+	tb.Helper()
+	sig := signWithNonce(testSeed(name), msg, []byte(nonce))
+	if !ed25519.Verify(ed25519.NewKeyFromSeed(testSeed(name)).Public().(ed25519.PublicKey), msg, sig) {
+		tb.Fatal("resign: the signature does not verify")
+	}
+	return sig
 }
 
 // rawLink returns the CID of raw bytes s: a stand-in for a miner's output

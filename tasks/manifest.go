@@ -30,6 +30,37 @@ const (
 	MaxFetchBytes = 1 << 36
 	// MaxTasksPerEpoch bounds Manifest.TasksPerEpoch.
 	MaxTasksPerEpoch = 1024
+	// MaxRecordTasks bounds the tasks of one epoch,
+	// Consensus.MaxValidators × TasksPerEpoch (64 validators with 8 tasks
+	// each, say), so that the epoch's record always fits: the root block
+	// lists every page, and it is one block of at most MaxRecordSize.
+	//
+	// The worst case is MaxNeurons participants answering every task:
+	// MaxNeurons × MaxRecordTasks = 2,097,152 submission commits, as many
+	// reveals and as many evaluations, next to MaxNeurons neurons, weight
+	// commits, weight reveals, equivocations, results and bond rows. A page
+	// holds at least (PageTargetSize - 32) / E entries of at most E bytes,
+	// and with the bounds E of record.go (checked against the largest
+	// valid encodings by TestRecordBound) that is
+	//
+	//	section              entries    E bytes  per page    pages
+	//	neurons                4,096        256     1,023        5
+	//	tasks                    512     65,536         3      171
+	//	submission commits 2,097,152        256     1,023    2,051
+	//	submission reveals 2,097,152        288       910    2,305
+	//	evaluations        2,097,152      1,360       192   10,923
+	//	weight commits         4,096        256     1,023        5
+	//	weight reveals         4,096     53,248         4    1,024
+	//	equivocations          4,096        512       511        9
+	//	results                4,096        320       819        6
+	//	bond rows              4,096     79,872         3    1,366
+	//	                                              total 17,865
+	//
+	// and the root block that lists 17,865 pages, with its header and
+	// section heads, is 985,139 bytes: under MaxRecordSize (1 MiB). The
+	// evaluations dominate (a verdict may be MaxVerdictLen bytes), which is
+	// why the bound counts tasks rather than validators.
+	MaxRecordTasks = 512
 )
 
 // Manifest describes a subnet: what it evaluates, with which limits, on
@@ -61,7 +92,10 @@ type Manifest struct {
 	// Consensus holds the Yuma consensus and emission parameters.
 	Consensus ConsensusParams `cbor:"consensus"`
 	// TasksPerEpoch is how many tasks each validator publishes per epoch,
-	// 1 to MaxTasksPerEpoch.
+	// 1 to MaxTasksPerEpoch, and at most MaxRecordTasks in all:
+	// Consensus.MaxValidators × TasksPerEpoch ≤ MaxRecordTasks. The bound
+	// holds as long as only validators with a permit publish tasks, which
+	// the gossip validator checks before the Book sees a task.
 	TasksPerEpoch uint32 `cbor:"tasks_per_epoch"`
 }
 
@@ -163,7 +197,8 @@ type ConsensusParams struct {
 	// forms bonds, in [0, 1].
 	BondsPenalty float64 `cbor:"bonds_penalty"`
 	// MaxValidators is how many neurons, by stake, hold a validator
-	// permit, 1 to MaxNeurons.
+	// permit, 1 to MaxNeurons, and with TasksPerEpoch at most
+	// MaxRecordTasks tasks per epoch.
 	MaxValidators uint32 `cbor:"max_validators"`
 	// ActivityCutoff is how many blocks after its last update a neuron
 	// counts as active, at least 1.
@@ -194,7 +229,9 @@ func (c ConsensusParams) validate() error {
 		{"owner_cut", c.OwnerCut, false},
 	}
 	for _, f := range fractions {
-		if math.IsNaN(f.v) || f.v < 0 || f.v > 1 || (f.openBelow && f.v == 0) {
+		// Signbit refuses -0 along with the negatives: it equals 0 but has
+		// another encoding, so two manifests meaning the same would differ.
+		if math.IsNaN(f.v) || math.Signbit(f.v) || f.v > 1 || (f.openBelow && f.v == 0) {
 			lo := "["
 			if f.openBelow {
 				lo = "("
@@ -222,8 +259,8 @@ func (m Manifest) Validate() error {
 	if err := validateName("network", m.Network, MaxNetworkLen); err != nil {
 		return err
 	}
-	if !m.Evaluator.Defined() {
-		return invalidf("manifest: undefined evaluator link")
+	if err := validateContentLink("manifest: evaluator", m.Evaluator); err != nil {
+		return err
 	}
 	if c := m.Evaluator.Codec(); c != CodecRaw && c != CodecDagPB {
 		return invalidf("manifest: evaluator link has codec 0x%x, want raw (0x55) or dag-pb (0x70)", c)
@@ -254,6 +291,10 @@ func (m Manifest) Validate() error {
 	}
 	if m.TasksPerEpoch == 0 || m.TasksPerEpoch > MaxTasksPerEpoch {
 		return invalidf("manifest: tasks_per_epoch %d, want 1 to %d", m.TasksPerEpoch, MaxTasksPerEpoch)
+	}
+	if n := uint64(m.Consensus.MaxValidators) * uint64(m.TasksPerEpoch); n > MaxRecordTasks {
+		return invalidf("manifest: max_validators %d × tasks_per_epoch %d = %d tasks per epoch, but at most %d fit in an epoch record; lower either",
+			m.Consensus.MaxValidators, m.TasksPerEpoch, n, MaxRecordTasks)
 	}
 	return nil
 }

@@ -11,6 +11,13 @@ const (
 	MaxTaskParams = 32 << 10
 	// MaxVerdictLen bounds Evaluation.Error.
 	MaxVerdictLen = 1 << 10
+	// MaxLinkLen bounds the binary CID of a link to content a participant
+	// brings: a miner's output, a task's input, an evaluator module. The
+	// CIDs Kubo makes are far shorter (36 bytes with sha2-256, 70 with a
+	// 64-byte digest); the bound is what lets the largest evaluation and
+	// reveal, and so the largest record, be known in advance
+	// (MaxRecordTasks).
+	MaxLinkLen = 100
 )
 
 // Task is what a validator asks of the subnet's miners in one epoch. Its
@@ -44,6 +51,11 @@ func (t Task) Validate() error {
 	if t.Index >= MaxTasksPerEpoch {
 		return invalidf("task: index %d, want below %d", t.Index, MaxTasksPerEpoch)
 	}
+	if t.Input.Defined() {
+		if err := validateContentLink("task: input", t.Input); err != nil {
+			return err
+		}
+	}
 	if len(t.Params) > MaxTaskParams {
 		return invalidf("task: %d bytes of params, at most %d (link larger inputs)", len(t.Params), MaxTaskParams)
 	}
@@ -61,7 +73,8 @@ type SubmissionCommit struct {
 	Epoch  uint64 `cbor:"epoch"`
 	// Miner makes and signs the commit.
 	Miner PeerID `cbor:"miner"`
-	// Task is the CID of the task answered.
+	// Task is the CID of the task answered, as Encode gives it (a CIDv1,
+	// dag-cbor, sha2-256): one task has one link.
 	Task Link `cbor:"task"`
 	// Commit is SubmissionCommitHash of the reveal.
 	Commit [32]byte `cbor:"commit"`
@@ -112,10 +125,7 @@ func (r SubmissionReveal) Validate() error {
 	if err := validateTaskLink("submission reveal", r.Task); err != nil {
 		return err
 	}
-	if !r.Output.Defined() {
-		return invalidf("submission reveal: undefined output link")
-	}
-	return nil
+	return validateContentLink("submission reveal: output", r.Output)
 }
 
 // WeightCommit is a validator's signed promise of its weights for an
@@ -223,11 +233,14 @@ func (e Evaluation) Validate() error {
 	if err := validateTaskLink("evaluation", e.Task); err != nil {
 		return err
 	}
-	if !e.Output.Defined() {
-		return invalidf("evaluation: undefined output link")
+	if err := validateContentLink("evaluation: output", e.Output); err != nil {
+		return err
 	}
-	if math.IsNaN(e.Score) || e.Score < 0 || e.Score > 1 {
-		return invalidf("evaluation: score %v, want [0, 1]", e.Score)
+	// Signbit also refuses -0: it compares equal to 0 but encodes
+	// differently, so a re-run that gets +0 would not match bit for bit,
+	// and no evaluator verdict in [0, 1] needs it.
+	if math.IsNaN(e.Score) || math.Signbit(e.Score) || e.Score > 1 {
+		return invalidf("evaluation: score %v, want [0, 1] (and not -0)", e.Score)
 	}
 	if len(e.Error) > MaxVerdictLen || !utf8.ValidString(e.Error) {
 		return invalidf("evaluation: verdict must be at most %d bytes of UTF-8", MaxVerdictLen)
@@ -264,8 +277,8 @@ func (a Attestation) Validate() error {
 	if err := validateHead("attestation", a.Version, a.Validator, "validator"); err != nil {
 		return err
 	}
-	if !a.Record.Defined() || a.Record.Codec() != CodecDagCBOR {
-		return invalidf("attestation: record link must be a defined dag-cbor link")
+	if err := validateBlockLink("attestation: record", a.Record); err != nil {
+		return err
 	}
 	return validateSignature("attestation", a.Signature)
 }
@@ -278,10 +291,33 @@ func validateHead(what string, version uint64, peer PeerID, role string) error {
 	return peer.validate(what + ": " + role)
 }
 
-// validateTaskLink checks a link to a task: tasks are DAG-CBOR blocks.
+// validateTaskLink checks a link to a task, a protocol block.
 func validateTaskLink(what string, l Link) error {
-	if !l.Defined() || l.Codec() != CodecDagCBOR {
-		return invalidf("%s: task link must be a defined dag-cbor link", what)
+	return validateBlockLink(what+": task", l)
+}
+
+// validateBlockLink checks that l names a protocol block (a message, a
+// record's root block or page) the one way Encode and SumLink name it: a
+// CIDv1 with codec dag-cbor and a 32-byte sha2-256 digest. Any other
+// spelling of a block's CID (a CIDv0, another hash function) would let one
+// task be named twice, so that "one commit per task" could be dodged, and
+// an identity or truncated digest names no block anyone can fetch. It
+// returns an error wrapping ErrInvalid; what names the field.
+func validateBlockLink(what string, l Link) error {
+	if !l.IsSum(CodecDagCBOR) {
+		return invalidf("%s link %s: want a CIDv1 of a dag-cbor block with a sha2-256 digest, as Encode makes", what, l)
+	}
+	return nil
+}
+
+// validateContentLink checks a link to content a participant brings (an
+// output, an input, an evaluator): defined and at most MaxLinkLen bytes.
+func validateContentLink(what string, l Link) error {
+	if !l.Defined() {
+		return invalidf("%s: undefined link", what)
+	}
+	if n := len(l.Bytes()); n > MaxLinkLen {
+		return invalidf("%s: link of %d bytes, at most %d", what, n, MaxLinkLen)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+
+	"github.com/crucible-net/crucible/tasks/internal/dagcbor"
 )
 
 // PeerIDLen is the length in bytes of the peer ID of an Ed25519 key.
@@ -27,9 +29,17 @@ var peerIDPrefix = [6]byte{0x00, 0x24, 0x08, 0x01, 0x12, 0x20}
 type PeerID struct{ b [PeerIDLen]byte }
 
 // PeerIDFromPublicKey returns the peer ID of an Ed25519 public key.
+//
+// # Errors
+//
+// ErrInvalidPeerID for a key that is not 32 bytes or is a point of small
+// order (see PeerIDFromBytes).
 func PeerIDFromPublicKey(pub ed25519.PublicKey) (PeerID, error) {
 	if len(pub) != ed25519.PublicKeySize {
 		return PeerID{}, fmt.Errorf("%w: public key of %d bytes, want %d", ErrInvalidPeerID, len(pub), ed25519.PublicKeySize)
+	}
+	if smallOrder(pub) {
+		return PeerID{}, fmt.Errorf("%w: public key %x is a point of small order", ErrInvalidPeerID, []byte(pub))
 	}
 	var p PeerID
 	copy(p.b[:], peerIDPrefix[:])
@@ -40,6 +50,17 @@ func PeerIDFromPublicKey(pub ed25519.PublicKey) (PeerID, error) {
 // PeerIDFromBytes parses the binary form of a peer ID. It accepts only the
 // peer ID of an Ed25519 key in libp2p's canonical encoding; RSA, secp256k1
 // and ECDSA identities, and hashed (sha2-256) peer IDs, are refused.
+//
+// Keys that are points of small order are refused too: with such a key A,
+// [k]A is one of eight points whatever the hash k of the message, so a
+// signature (R, 0) with R among them verifies for a fair share of all
+// messages (for the identity point, R = the identity and every message),
+// and nobody needs the private key to sign. No honest key generator
+// produces one.
+//
+// # Errors
+//
+// ErrInvalidPeerID, with the reason.
 func PeerIDFromBytes(b []byte) (PeerID, error) {
 	if len(b) != PeerIDLen {
 		return PeerID{}, fmt.Errorf("%w: %d bytes, want %d (an Ed25519 key's identity multihash)", ErrInvalidPeerID, len(b), PeerIDLen)
@@ -47,9 +68,49 @@ func PeerIDFromBytes(b []byte) (PeerID, error) {
 	if !bytes.Equal(b[:len(peerIDPrefix)], peerIDPrefix[:]) {
 		return PeerID{}, fmt.Errorf("%w: prefix %x is not that of an Ed25519 key (%x)", ErrInvalidPeerID, b[:len(peerIDPrefix)], peerIDPrefix)
 	}
+	if smallOrder(b[len(peerIDPrefix):]) {
+		return PeerID{}, fmt.Errorf("%w: public key %x is a point of small order", ErrInvalidPeerID, b[len(peerIDPrefix):])
+	}
 	var p PeerID
 	copy(p.b[:], b)
 	return p, nil
+}
+
+// smallOrderKeys are the encodings of the Ed25519 points of small order (the
+// eight points of the torsion subgroup), as libsodium's blocklist in
+// crypto_core/ed25519 has them: one entry per y coordinate, compared
+// without the x sign bit (bit 255), so both signs of each point and the
+// non-canonical encodings y+p of y = 0 and y = 1, which Go's decoder also
+// accepts, are all covered.
+var smallOrderKeys = [...][32]byte{
+	// y = 0: the two points of order 4.
+	{},
+	// y = 1: the identity (order 1).
+	{0x01},
+	// The points of order 8, for y and -y.
+	{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+		0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+	{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+		0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+	// y = p-1 (that is, -1): the point of order 2.
+	{0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+	// y = p and y = p+1: non-canonical encodings of y = 0 and y = 1.
+	{0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+	{0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+}
+
+// smallOrder reports whether the 32-byte Ed25519 public key pub encodes a
+// point of small order.
+func smallOrder(pub []byte) bool {
+	for _, k := range smallOrderKeys {
+		if bytes.Equal(pub[:31], k[:31]) && pub[31]&0x7f == k[31] {
+			return true
+		}
+	}
+	return false
 }
 
 // maxPeerIDText bounds the text ParsePeerID reads, so that base58 decoding
@@ -63,7 +124,7 @@ func ParsePeerID(s string) (PeerID, error) {
 	if len(s) > maxPeerIDText {
 		return PeerID{}, fmt.Errorf("%w: text of %d characters is too long", ErrInvalidPeerID, len(s))
 	}
-	b, err := base58Decode(s)
+	b, err := dagcbor.Base58Decode(s)
 	if err != nil {
 		return PeerID{}, fmt.Errorf("%w: %q: %w", ErrInvalidPeerID, s, err)
 	}
@@ -95,7 +156,7 @@ func (p PeerID) String() string {
 	if !p.Defined() {
 		return "<undefined>"
 	}
-	return base58Encode(p.b[:])
+	return dagcbor.Base58Encode(p.b[:])
 }
 
 // Compare orders peer IDs by their bytes; records list entries in this
@@ -221,91 +282,4 @@ func sign(s Signer, msg []byte) ([]byte, error) {
 		return nil, fmt.Errorf("sign as %s: %w: the signer's signature does not verify with its own peer ID", id, ErrBadSignature)
 	}
 	return sig, nil
-}
-
-// base58Alphabet is the Bitcoin alphabet that base58btc (multibase 'z',
-// libp2p peer IDs) uses.
-const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-// base58Index maps a character to its digit, or -1.
-var base58Index = func() (t [256]int8) {
-	for i := range t {
-		t[i] = -1
-	}
-	for i := 0; i < len(base58Alphabet); i++ {
-		t[base58Alphabet[i]] = int8(i)
-	}
-	return t
-}()
-
-// base58Encode encodes b in base58btc: each leading zero byte becomes '1',
-// the rest is the big-endian number in base 58.
-func base58Encode(b []byte) string {
-	zeros := 0
-	for zeros < len(b) && b[zeros] == 0 {
-		zeros++
-	}
-	// log(256)/log(58) < 1.38: digits needed for the non-zero part.
-	digits := make([]byte, (len(b)-zeros)*138/100+1)
-	n := 0 // digits in use, least significant first
-	for _, c := range b[zeros:] {
-		carry := int(c)
-		for i := 0; i < n; i++ {
-			carry += int(digits[i]) << 8
-			digits[i] = byte(carry % 58)
-			carry /= 58
-		}
-		for carry > 0 {
-			digits[n] = byte(carry % 58)
-			carry /= 58
-			n++
-		}
-	}
-	out := make([]byte, zeros+n)
-	for i := 0; i < zeros; i++ {
-		out[i] = '1'
-	}
-	for i := 0; i < n; i++ {
-		out[zeros+i] = base58Alphabet[digits[n-1-i]]
-	}
-	return string(out)
-}
-
-// errBase58 reports text that is not base58btc.
-var errBase58 = errors.New("not base58btc")
-
-// base58Decode is the inverse of base58Encode.
-func base58Decode(s string) ([]byte, error) {
-	if s == "" {
-		return nil, fmt.Errorf("%w: empty", errBase58)
-	}
-	zeros := 0
-	for zeros < len(s) && s[zeros] == '1' {
-		zeros++
-	}
-	// log(58)/log(256) < 0.733: bytes needed for the rest.
-	num := make([]byte, (len(s)-zeros)*733/1000+1)
-	n := 0 // bytes in use, least significant first
-	for i := zeros; i < len(s); i++ {
-		d := base58Index[s[i]]
-		if d < 0 {
-			return nil, fmt.Errorf("%w: character %q at %d", errBase58, s[i], i)
-		}
-		carry := int(d)
-		for j := 0; j < n; j++ {
-			carry += int(num[j]) * 58
-			num[j] = byte(carry)
-			carry >>= 8
-		}
-		for carry > 0 {
-			num[n] = byte(carry)
-			carry >>= 8
-			n++
-		}
-	}
-	out := make([]byte, zeros+n)
-	for i := 0; i < n; i++ {
-		out[zeros+i] = num[n-1-i]
-	}
-	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,36 +202,6 @@ type lyingSigner struct {
 
 func (l lyingSigner) PeerID() PeerID { return l.id }
 
-func TestBase58(t *testing.T) {
-	tests := []struct {
-		hex, text string
-	}{
-		{"00", "1"},
-		{"0000", "11"},
-		{"000001", "112"},
-		{"61", "2g"},
-		{"626262", "a3gV"},
-		{"636363", "aPEr"},
-		{"73696d706c792061206c6f6e6720737472696e67", "2cFupjhnEsSn59qHXstmK2ffpLv2"},
-		{"00eb15231dfceb60925886b67d065299925915aeb172c06647", "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"},
-	}
-	for _, tt := range tests {
-		b, _ := hex.DecodeString(tt.hex)
-		if got := base58Encode(b); got != tt.text {
-			t.Errorf("encode %s = %s, want %s", tt.hex, got, tt.text)
-		}
-		got, err := base58Decode(tt.text)
-		if err != nil || !bytes.Equal(got, b) {
-			t.Errorf("decode %s = %x, %v; want %s", tt.text, got, err, tt.hex)
-		}
-	}
-	for _, bad := range []string{"", "0", "O", "I", "l", "1+"} {
-		if _, err := base58Decode(bad); err == nil {
-			t.Errorf("decode %q succeeded", bad)
-		}
-	}
-}
-
 func FuzzParsePeerID(f *testing.F) {
 	f.Add("12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq")
 	f.Add("QmcJeseojbPW9hSejUM1sQ1a2QmbrryPK4Z8pWbRUPaYEn")
@@ -248,4 +220,70 @@ func FuzzParsePeerID(f *testing.F) {
 			t.Fatalf("bytes round trip of %q: %v", s, err)
 		}
 	})
+}
+
+// A key of small order signs for anyone: with the identity point as the
+// key, the signature (identity, 0) verifies for every message. Such keys,
+// in every encoding, are refused as peer IDs.
+func TestPeerIDRejectsSmallOrderKeys(t *testing.T) {
+	identity := edEncode(edIdentity)
+	sig := append(identity[:], make([]byte, 32)...)
+	for _, msg := range []string{"weight commit", "anything at all"} {
+		if !ed25519.Verify(identity[:], []byte(msg), sig) {
+			t.Fatalf("the identity key no longer verifies a forged signature of %q; this test's premise changed", msg)
+		}
+	}
+
+	// The torsion subgroup is cyclic of order 8: the multiples of one
+	// point of order 8, which [L]P gives for a point P with a torsion
+	// component (found by trying y = 2, 3, ...).
+	var gen edPoint
+	for y := int64(2); ; y++ {
+		p, ok := edFromY(big.NewInt(y), false)
+		if !ok {
+			continue
+		}
+		gen = edMul(edL, p)
+		if q := edMul(big.NewInt(4), gen); q.x.Sign() != 0 || q.y.Cmp(big.NewInt(1)) != 0 {
+			break // gen has order 8
+		}
+	}
+	var encodings [][32]byte
+	for p, i := gen, 0; i < 8; p, i = edAdd(p, gen), i+1 {
+		e := edEncode(p)
+		encodings = append(encodings, e, e)
+		encodings[len(encodings)-1][31] ^= 0x80 // the other sign of x
+	}
+	// Non-canonical encodings of y = 0 and y = 1: y + p.
+	for _, y := range []int64{0, 1} {
+		var e [32]byte
+		v := new(big.Int).Add(edP, big.NewInt(y))
+		v.FillBytes(e[:])
+		slices.Reverse(e[:])
+		encodings = append(encodings, e, e)
+		encodings[len(encodings)-1][31] ^= 0x80
+	}
+	if len(encodings) != 20 {
+		t.Fatalf("%d encodings", len(encodings))
+	}
+	for _, e := range encodings {
+		if _, err := PeerIDFromPublicKey(e[:]); !errors.Is(err, ErrInvalidPeerID) {
+			t.Errorf("PeerIDFromPublicKey(%x) = %v, want ErrInvalidPeerID", e, err)
+		}
+		b := append(bytes.Clone(peerIDPrefix[:]), e[:]...)
+		if _, err := PeerIDFromBytes(b); !errors.Is(err, ErrInvalidPeerID) {
+			t.Errorf("PeerIDFromBytes(%x) = %v, want ErrInvalidPeerID", b, err)
+		}
+	}
+	if !slices.Contains(encodings, identity) {
+		t.Error("the identity is not among the points of small order")
+	}
+
+	// Other keys still pass: the base point, a multiple of it, and an
+	// encoding one away from a blocked one.
+	for _, e := range [][32]byte{edEncode(edBase), edEncode(edMul(big.NewInt(8), edBase)), {0x02}} {
+		if _, err := PeerIDFromPublicKey(e[:]); err != nil {
+			t.Errorf("PeerIDFromPublicKey(%x) = %v", e, err)
+		}
+	}
 }

@@ -22,12 +22,24 @@ type BlockGetter interface {
 // are all the canonical ones. This is the first step of `crucible verify`;
 // comparing Root.Root with the anchored root is the caller's.
 //
+// # Notes
+//
+// What ReadRecord fetches and holds is bounded by the largest record a
+// valid manifest allows (MaxRecordTasks), not by what the root block
+// claims: a root block that lists more entries or pages than that is
+// refused before any page is fetched, each page may be at most as large as
+// its declared entries can make it (and MaxPageSize), and a page that holds
+// another number of entries than the root block says is refused as soon as
+// it is decoded. The largest valid record is still gigabytes; a verifier
+// that cannot hold that much should check entries one by one
+// (EpochRecord.VerifyEntry) instead.
+//
 // # Errors
 //
-// Errors from blocks, wrapped with the page that failed; ErrInvalid if a
-// block does not match its CID or the record is not canonical;
-// ErrBadSignature for a bad signature; and any error of Decode or
-// BuildRecord.
+// Errors from blocks, wrapped with the page that failed; ErrTooLarge for a
+// root block or page over its bound; ErrInvalid if a block does not match
+// its CID or the record is not canonical; ErrBadSignature for a bad
+// signature; and any error of Decode or BuildRecord.
 func ReadRecord(ctx context.Context, link Link, blocks BlockGetter) (*Record, error) {
 	data, err := getBlock(ctx, blocks, link, MaxRecordSize)
 	if err != nil {
@@ -38,25 +50,11 @@ func ReadRecord(ctx context.Context, link Link, blocks BlockGetter) (*Record, er
 		return nil, fmt.Errorf("read record %s: %w", link, err)
 	}
 	c := RecordContents{Header: root.Header}
-	s := &root.Sections
-	err = firstErr(
-		func() error { return readSection(ctx, blocks, SectionNeurons, s.Neurons, &c.Neurons) },
-		func() error { return readSection(ctx, blocks, SectionTasks, s.Tasks, &c.Tasks) },
-		func() error {
-			return readSection(ctx, blocks, SectionSubmissionCommits, s.SubmissionCommits, &c.SubmissionCommits)
-		},
-		func() error {
-			return readSection(ctx, blocks, SectionSubmissionReveals, s.SubmissionReveals, &c.SubmissionReveals)
-		},
-		func() error { return readSection(ctx, blocks, SectionEvaluations, s.Evaluations, &c.Evaluations) },
-		func() error { return readSection(ctx, blocks, SectionWeightCommits, s.WeightCommits, &c.WeightCommits) },
-		func() error { return readSection(ctx, blocks, SectionWeightReveals, s.WeightReveals, &c.WeightReveals) },
-		func() error { return readSection(ctx, blocks, SectionEquivocations, s.Equivocations, &c.Equivocations) },
-		func() error { return readSection(ctx, blocks, SectionResults, s.Results, &c.Results) },
-		func() error { return readSection(ctx, blocks, SectionBonds, s.Bonds, &c.Bonds) },
-	)
-	if err != nil {
-		return nil, fmt.Errorf("read record %s: %w", link, err)
+	for i := range sectionSpecs {
+		spec := &sectionSpecs[i]
+		if err := spec.read(ctx, blocks, spec, *spec.of(&root.Sections), &c); err != nil {
+			return nil, fmt.Errorf("read record %s: %w", link, err)
+		}
 	}
 	for _, sc := range c.SubmissionCommits {
 		if err := sc.VerifySignature(); err != nil {
@@ -83,31 +81,38 @@ func ReadRecord(ctx context.Context, link Link, blocks BlockGetter) (*Record, er
 	return rec, nil
 }
 
-// firstErr runs fs in order and returns the first error.
-func firstErr(fs ...func() error) error {
-	for _, f := range fs {
-		if err := f(); err != nil {
-			return err
-		}
+// readInto returns the reader of a section whose entries go to the
+// RecordContents field that field returns.
+func readInto[E Message](field func(*RecordContents) *[]E) func(context.Context, BlockGetter, *sectionSpec, Section, *RecordContents) error {
+	return func(ctx context.Context, blocks BlockGetter, spec *sectionSpec, s Section, c *RecordContents) error {
+		return readSection(ctx, blocks, spec, s, field(c))
 	}
-	return nil
 }
 
-// readSection fetches and decodes the pages of one section into out.
-func readSection[E Message](ctx context.Context, blocks BlockGetter, name string, s Section, out *[]E) error {
-	// No preallocation from s.Count: the root block is not trusted yet.
+// readSection fetches and decodes the pages of one section into out. The
+// root block has been validated, so s.Count is within the section's bound;
+// each page is fetched with a size limit that its declared entry count
+// allows, so a root block that lists a few entries per page cannot make
+// the reader hold megabytes per entry.
+func readSection[E Message](ctx context.Context, blocks BlockGetter, spec *sectionSpec, s Section, out *[]E) error {
+	// No preallocation from s.Count: a root block may claim many entries
+	// in one page, which fetching that page disproves.
 	var es []E
 	for i, ref := range s.Pages {
-		data, err := getBlock(ctx, blocks, ref.Link, MaxPageSize)
+		limit := uint64(MaxPageSize)
+		if ref.Count < limit/uint64(spec.maxEntrySize) {
+			limit = min(limit, pageOverhead+ref.Count*uint64(spec.maxEntrySize))
+		}
+		data, err := getBlock(ctx, blocks, ref.Link, int(limit))
 		if err != nil {
-			return fmt.Errorf("%s page %d: %w", name, i, err)
+			return fmt.Errorf("%s page %d: %w", spec.name, i, err)
 		}
 		entries, err := decodePage[E](data)
 		if err != nil {
-			return fmt.Errorf("%s page %d %s: %w", name, i, ref.Link, err)
+			return fmt.Errorf("%s page %d %s: %w", spec.name, i, ref.Link, err)
 		}
 		if uint64(len(entries)) != ref.Count {
-			return invalidf("%s page %d %s: %d entries, the root block says %d", name, i, ref.Link, len(entries), ref.Count)
+			return invalidf("%s page %d %s: %d entries, the root block says %d", spec.name, i, ref.Link, len(entries), ref.Count)
 		}
 		es = append(es, entries...)
 	}
@@ -119,8 +124,8 @@ func readSection[E Message](ctx context.Context, blocks BlockGetter, name string
 // CID, which a content store should have done but a verifier does not
 // take on trust.
 func getBlock(ctx context.Context, blocks BlockGetter, l Link, maxSize int) ([]byte, error) {
-	if !l.Defined() || l.Codec() != CodecDagCBOR {
-		return nil, invalidf("block link %s is not a dag-cbor link", l)
+	if err := validateBlockLink("record block", l); err != nil {
+		return nil, err
 	}
 	data, err := blocks.GetBlock(ctx, l)
 	if err != nil {

@@ -3,6 +3,8 @@ package tasks
 import (
 	"bytes"
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -70,11 +72,13 @@ func (h RecordHeader) Validate() error {
 	if h.Version != ProtocolVersion {
 		return invalidf("record header: version %d, want %d", h.Version, ProtocolVersion)
 	}
-	if !h.Manifest.Defined() || h.Manifest.Codec() != CodecDagCBOR {
-		return invalidf("record header: manifest link must be a defined dag-cbor link")
+	if err := validateBlockLink("record header: manifest", h.Manifest); err != nil {
+		return err
 	}
-	if h.Prev.Defined() && h.Prev.Codec() != CodecDagCBOR {
-		return invalidf("record header: previous record link must be dag-cbor")
+	if h.Prev.Defined() {
+		if err := validateBlockLink("record header: previous record", h.Prev); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -109,7 +113,7 @@ func (n Neuron) Validate() error {
 
 // Result is the consensus result for one uid: the fields of
 // consensus.Result at that uid, bit for bit, so a verifier compares them
-// with its own recomputation exactly. Fractions must be finite.
+// with its own recomputation exactly. Fractions must be finite and not -0.
 type Result struct {
 	// UID is the neuron's uid, below MaxNeurons.
 	UID uint32 `cbor:"uid"`
@@ -148,7 +152,12 @@ type Result struct {
 // Kind returns KindResult.
 func (Result) Kind() Kind { return KindResult }
 
-// Validate checks the uid and that every fraction is finite.
+// Validate checks the uid and that every fraction is finite and not -0.
+//
+// Consensus computes every fraction from sums, products and quotients of
+// non-negative values, which never give -0; a -0 in a record can only have
+// been written by hand, and it compares equal to 0 while encoding
+// differently, so refusing it keeps one encoding per result.
 func (r Result) Validate() error {
 	if r.UID >= MaxNeurons {
 		return invalidf("result: uid %d, want below %d", r.UID, MaxNeurons)
@@ -157,6 +166,9 @@ func (r Result) Validate() error {
 		r.Incentive, r.Dividends, r.MinerEmission, r.ValidatorEmission, r.PruningScore} {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return invalidf("result for uid %d: non-finite value %v", r.UID, f)
+		}
+		if f == 0 && math.Signbit(f) {
+			return invalidf("result for uid %d: -0, which consensus never gives (write 0)", r.UID)
 		}
 	}
 	return nil
@@ -246,7 +258,9 @@ type RecordContents struct {
 // Merkle root and, for each section, the leaf index of its first entry and
 // its pages with their entry counts, so a verifier can find the page that
 // holds any leaf without fetching the others. Anchoring (record CID, root)
-// binds both: the CID commits to the root block, which holds the root.
+// binds both: the CID commits to the root block, which holds the root and
+// the number of leaves, so that one entry checks against the root block
+// alone (EpochRecord.VerifyEntry).
 //
 // EpochRecord is that root block: the header, the Merkle root and the
 // pages of each section.
@@ -306,6 +320,110 @@ type page[E any] struct {
 // keys, the version and the array head.
 const pageOverhead = 32
 
+// The sections, in leaf order. They index sectionSpecs and everything
+// that handles the sections one by one, so that the order is written down
+// once.
+const (
+	secNeurons = iota
+	secTasks
+	secSubmissionCommits
+	secSubmissionReveals
+	secEvaluations
+	secWeightCommits
+	secWeightReveals
+	secEquivocations
+	secResults
+	secBonds
+	numSections
+)
+
+// Bounds on the encoding of one record entry where the kind's size limit is
+// far above what a valid entry can reach. They are what a page of each
+// section is sure to hold (MaxRecordTasks shows the sums), and
+// TestRecordBound checks each against the largest valid entry: every
+// integer at its maximum, links at MaxLinkLen, a verdict of MaxVerdictLen,
+// MaxNeurons weights or bonds.
+const (
+	maxSubmissionCommitEntry = 256      // 238 bytes measured
+	maxSubmissionRevealEntry = 288      // 278
+	maxEvaluationEntry       = 1360     // 1,351
+	maxWeightCommitEntry     = 256      // 196
+	maxWeightRevealEntry     = 52 << 10 // 53,103
+	maxEquivocationEntry     = 512      // 400
+	maxResultEntry           = 320      // 275
+	maxBondRowEntry          = 78 << 10 // 77,561
+)
+
+// sectionSpec describes one section of a record.
+type sectionSpec struct {
+	// name is the section's name, as Location reports it.
+	name string
+	// of returns the section in a root block.
+	of func(*Sections) *Section
+	// maxEntries bounds the section's entries in any valid record: one per
+	// uid, or per participant and task for the sections that grow with
+	// the tasks (see MaxRecordTasks).
+	maxEntries uint64
+	// maxEntrySize bounds one entry's encoding.
+	maxEntrySize int
+	// read fetches the section's pages into c (ReadRecord).
+	read func(ctx context.Context, blocks BlockGetter, spec *sectionSpec, s Section, c *RecordContents) error
+}
+
+// sectionSpecs lists the sections in leaf order. Sections.list, BuildRecord,
+// ReadRecord, EpochRecord.Validate and the size bounds all follow it.
+var sectionSpecs = [numSections]sectionSpec{
+	secNeurons: {SectionNeurons, func(s *Sections) *Section { return &s.Neurons },
+		MaxNeurons, MaxNeuronSize,
+		readInto(func(c *RecordContents) *[]Neuron { return &c.Neurons })},
+	secTasks: {SectionTasks, func(s *Sections) *Section { return &s.Tasks },
+		MaxRecordTasks, MaxTaskSize,
+		readInto(func(c *RecordContents) *[]Task { return &c.Tasks })},
+	secSubmissionCommits: {SectionSubmissionCommits, func(s *Sections) *Section { return &s.SubmissionCommits },
+		MaxNeurons * MaxRecordTasks, maxSubmissionCommitEntry,
+		readInto(func(c *RecordContents) *[]SubmissionCommit { return &c.SubmissionCommits })},
+	secSubmissionReveals: {SectionSubmissionReveals, func(s *Sections) *Section { return &s.SubmissionReveals },
+		MaxNeurons * MaxRecordTasks, maxSubmissionRevealEntry,
+		readInto(func(c *RecordContents) *[]SubmissionReveal { return &c.SubmissionReveals })},
+	secEvaluations: {SectionEvaluations, func(s *Sections) *Section { return &s.Evaluations },
+		MaxNeurons * MaxRecordTasks, maxEvaluationEntry,
+		readInto(func(c *RecordContents) *[]Evaluation { return &c.Evaluations })},
+	secWeightCommits: {SectionWeightCommits, func(s *Sections) *Section { return &s.WeightCommits },
+		MaxNeurons, maxWeightCommitEntry,
+		readInto(func(c *RecordContents) *[]WeightCommit { return &c.WeightCommits })},
+	secWeightReveals: {SectionWeightReveals, func(s *Sections) *Section { return &s.WeightReveals },
+		MaxNeurons, maxWeightRevealEntry,
+		readInto(func(c *RecordContents) *[]WeightReveal { return &c.WeightReveals })},
+	secEquivocations: {SectionEquivocations, func(s *Sections) *Section { return &s.Equivocations },
+		MaxNeurons, maxEquivocationEntry,
+		readInto(func(c *RecordContents) *[]Equivocation { return &c.Equivocations })},
+	secResults: {SectionResults, func(s *Sections) *Section { return &s.Results },
+		MaxNeurons, maxResultEntry,
+		readInto(func(c *RecordContents) *[]Result { return &c.Results })},
+	secBonds: {SectionBonds, func(s *Sections) *Section { return &s.Bonds },
+		MaxNeurons, maxBondRowEntry,
+		readInto(func(c *RecordContents) *[]BondRow { return &c.Bonds })},
+}
+
+// perPage returns how many entries a page of the section is sure to hold:
+// BuildRecord closes a page only when the next entry would take it past
+// PageTargetSize.
+func (spec *sectionSpec) perPage() uint64 {
+	return uint64((PageTargetSize - pageOverhead) / spec.maxEntrySize)
+}
+
+// maxRecordPages is the most pages a valid record has: for each section,
+// its most entries over the fewest a page holds. The root block of such a
+// record fits in MaxRecordSize (TestRecordBound), and a root block that
+// lists more pages is refused before any page is fetched.
+var maxRecordPages = func() (n uint64) {
+	for i := range sectionSpecs {
+		per := sectionSpecs[i].perPage()
+		n += (sectionSpecs[i].maxEntries + per - 1) / per
+	}
+	return n
+}()
+
 // namedSection pairs a section with its name.
 type namedSection struct {
 	name string
@@ -314,25 +432,21 @@ type namedSection struct {
 
 // list returns the sections in leaf order.
 func (s *Sections) list() []namedSection {
-	return []namedSection{
-		{SectionNeurons, &s.Neurons},
-		{SectionTasks, &s.Tasks},
-		{SectionSubmissionCommits, &s.SubmissionCommits},
-		{SectionSubmissionReveals, &s.SubmissionReveals},
-		{SectionEvaluations, &s.Evaluations},
-		{SectionWeightCommits, &s.WeightCommits},
-		{SectionWeightReveals, &s.WeightReveals},
-		{SectionEquivocations, &s.Equivocations},
-		{SectionResults, &s.Results},
-		{SectionBonds, &s.Bonds},
+	out := make([]namedSection, numSections)
+	for i := range sectionSpecs {
+		out[i] = namedSection{sectionSpecs[i].name, sectionSpecs[i].of(s)}
 	}
+	return out
 }
 
 // Kind returns KindRecord.
 func (EpochRecord) Kind() Kind { return KindRecord }
 
 // Validate checks that the header is valid and the sections tile the
-// leaves 1 to Size-1 in order, with page counts that add up.
+// leaves 1 to Size-1 in order, with page counts that add up; and that no
+// section, and not the record as a whole, is larger than any valid record's
+// can be (an error wrapping ErrTooLarge), so that a reader refuses a
+// hostile root block before fetching its pages.
 func (r EpochRecord) Validate() error {
 	if r.Version != ProtocolVersion {
 		return invalidf("epoch record: version %d, want %d", r.Version, ProtocolVersion)
@@ -341,28 +455,35 @@ func (r EpochRecord) Validate() error {
 		return err
 	}
 	next := uint64(1)
-	for _, ns := range r.Sections.list() {
-		s := ns.s
+	var pages uint64
+	for i := range sectionSpecs {
+		spec := &sectionSpecs[i]
+		s := spec.of(&r.Sections)
 		if s.First != next {
-			return invalidf("epoch record: section %s starts at leaf %d, want %d", ns.name, s.First, next)
+			return invalidf("epoch record: section %s starts at leaf %d, want %d", spec.name, s.First, next)
+		}
+		if s.Count > spec.maxEntries {
+			return fmt.Errorf("%w: epoch record: section %s has %d entries, a valid record at most %d", ErrTooLarge, spec.name, s.Count, spec.maxEntries)
 		}
 		var n uint64
-		for i, p := range s.Pages {
-			if !p.Link.Defined() || p.Link.Codec() != CodecDagCBOR {
-				return invalidf("epoch record: section %s page %d: link must be a defined dag-cbor link", ns.name, i)
+		for j, p := range s.Pages {
+			if err := validateBlockLink(fmt.Sprintf("epoch record: section %s page %d", spec.name, j), p.Link); err != nil {
+				return err
 			}
 			if p.Count == 0 || p.Count > s.Count-n {
-				return invalidf("epoch record: section %s page %d: count %d does not fit the section's %d entries", ns.name, i, p.Count, s.Count)
+				return invalidf("epoch record: section %s page %d: count %d does not fit the section's %d entries", spec.name, j, p.Count, s.Count)
 			}
 			n += p.Count
 		}
 		if n != s.Count {
-			return invalidf("epoch record: section %s: pages hold %d entries, section says %d", ns.name, n, s.Count)
+			return invalidf("epoch record: section %s: pages hold %d entries, section says %d", spec.name, n, s.Count)
 		}
-		if s.Count > math.MaxUint64-next {
-			return invalidf("epoch record: section %s: count %d overflows", ns.name, s.Count)
-		}
+		// Counts are bounded above, so neither sum can overflow.
 		next += s.Count
+		pages += uint64(len(s.Pages))
+	}
+	if pages > maxRecordPages {
+		return fmt.Errorf("%w: epoch record: %d pages, a valid record at most %d", ErrTooLarge, pages, maxRecordPages)
 	}
 	if r.Size != next {
 		return invalidf("epoch record: size %d, sections hold %d leaves", r.Size, next)
@@ -405,6 +526,26 @@ func (r EpochRecord) Locate(index uint64) (Location, error) {
 	return Location{}, fmt.Errorf("locate leaf %d: %w: the record has %d leaves", index, ErrInvalid, r.Size)
 }
 
+// VerifyEntry checks that leaf is leaf index of the record whose root
+// block is r, with r's own Merkle root and size. This is how a verifier
+// checks one entry: fetch the root block by the anchored record CID
+// (Decode checks it), compare r.Root with the anchored root, then call
+// r.VerifyEntry with the leaf and proof it was given. The size must come
+// from the root block, never from the prover: an RFC 6962 proof does not
+// bind the tree size, and the path of leaf 12 of a 13-leaf tree is also a
+// valid path for leaf 3 of a 4-leaf tree with the same root.
+//
+// The kind of the entry follows from its index (r.Locate); decode the leaf
+// to read it.
+//
+// # Errors
+//
+// An error wrapping ErrInvalidProof if the proof does not hold, or if
+// index is not a leaf of the record.
+func (r EpochRecord) VerifyEntry(leaf []byte, index uint64, proof [][32]byte) error {
+	return VerifyEntry(r.Root, leaf, index, r.Size, proof)
+}
+
 // Block is one block of a record: its CID and bytes.
 type Block struct {
 	// Link is the CID of Data (dag-cbor, sha2-256).
@@ -440,8 +581,10 @@ func (r *Record) Leaf(index uint64) ([]byte, error) {
 	return bytes.Clone(r.leaves[index]), nil
 }
 
-// EntryProof proves that one entry is in a record: VerifyEntry(root,
-// p.Leaf, p.Index, p.Size, p.Path) with the anchored root.
+// EntryProof proves that one entry is in a record. A verifier checks it
+// with EpochRecord.VerifyEntry(p.Leaf, p.Index, p.Path) on the root block
+// it fetched by the anchored CID; Size is what the prover claims, for
+// display, and is not to be trusted.
 type EntryProof struct {
 	// Leaf is the entry's canonical encoding.
 	Leaf []byte
@@ -467,17 +610,31 @@ func (r *Record) Prove(index uint64) (EntryProof, error) {
 
 // VerifyEntry checks that leaf is leaf index of a record of size leaves
 // whose Merkle root is root. It needs nothing else: not the record, not its
-// other entries. The kind of the entry follows from its index (Locate);
-// decode the leaf to read it.
+// other entries. Prefer EpochRecord.VerifyEntry.
+//
+// # Notes
+//
+// root and size must both come from the record's root block, fetched by
+// the anchored CID: an inclusion proof does not bind the tree size, so a
+// size taken from the prover lets a leaf pass for another index (leaf 12 of
+// a 13-leaf tree verifies as leaf 3 of 4), and so for an entry of another
+// section.
 //
 // # Errors
 //
-// An error wrapping ErrInvalidProof if the proof does not hold.
+// An error wrapping ErrInvalidProof if the proof does not hold, including
+// when index is not below size (that error also matches
+// merkle.ErrIndexOutOfRange).
 func VerifyEntry(root [32]byte, leaf []byte, index, size uint64, proof [][32]byte) error {
-	if err := merkle.VerifyInclusion(root, leaf, index, size, proof); err != nil {
+	err := merkle.VerifyInclusion(root, leaf, index, size, proof)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrInvalidProof):
 		return fmt.Errorf("verify record entry %d of %d: %w", index, size, err)
+	default:
+		return fmt.Errorf("verify record entry %d of %d: %w: %w", index, size, ErrInvalidProof, err)
 	}
-	return nil
 }
 
 // builtSection is one section, sorted, encoded and paginated.
@@ -491,10 +648,15 @@ type builtSection struct {
 // equal under cmpKey), checks each entry, encodes it as a leaf and packs
 // the leaves into pages of about PageTargetSize. It returns the sorted
 // entries too.
-func buildSection[E Message](name string, in []E, cmpKey func(a, b E) int, check func(E) error) ([]E, builtSection, error) {
+func buildSection[E Message](sec int, in []E, cmpKey func(a, b E) int, check func(E) error) ([]E, builtSection, error) {
+	spec := &sectionSpecs[sec]
+	name := spec.name
 	es := slices.Clone(in)
 	slices.SortFunc(es, cmpKey)
 	var b builtSection
+	if uint64(len(es)) > spec.maxEntries {
+		return nil, b, fmt.Errorf("%s: %w: %d entries, a record holds at most %d", name, ErrTooLarge, len(es), spec.maxEntries)
+	}
 	b.leaves = make([][]byte, len(es))
 	for i, e := range es {
 		if i > 0 && cmpKey(es[i-1], e) == 0 {
@@ -507,8 +669,8 @@ func buildSection[E Message](name string, in []E, cmpKey func(a, b E) int, check
 		if err != nil {
 			return nil, b, fmt.Errorf("%s entry %d: %w", name, i, err)
 		}
-		if len(leaf) > e.Kind().MaxSize() {
-			return nil, b, fmt.Errorf("%s entry %d: %w: %d bytes, limit %d", name, i, ErrTooLarge, len(leaf), e.Kind().MaxSize())
+		if len(leaf) > spec.maxEntrySize {
+			return nil, b, fmt.Errorf("%s entry %d: %w: %d bytes, limit %d", name, i, ErrTooLarge, len(leaf), spec.maxEntrySize)
 		}
 		b.leaves[i] = leaf
 	}
@@ -542,11 +704,19 @@ func compareLinks(a, b Link) int { return bytes.Compare(a.Bytes(), b.Bytes()) }
 //
 // Besides each entry's own Validate, BuildRecord checks that entries are of
 // the header's subnet and epoch, that no section holds two entries with one
-// key (one neuron per uid and per peer, one commit per validator, ...),
-// that every reveal opens a commit in the record, and that equivocating
-// validators have no commit or reveal. It does not verify signatures: the
-// Book that collected the commits did, and ReadRecord does for records
-// that come from elsewhere.
+// key (one neuron per uid and per peer, one task per validator and index,
+// one commit per validator, ...), that every submission commit, reveal and
+// evaluation names a task of the record (ErrUnknownTask) and every
+// evaluation is by the validator of its task, that every reveal opens a
+// commit in the record, and that equivocating validators have no commit or
+// reveal. It does not verify signatures: the Book that collected the
+// commits did, and ReadRecord does for records that come from elsewhere.
+//
+// # Errors
+//
+// ErrInvalid, ErrUnknownTask, ErrNoCommit, ErrCommitMismatch or
+// ErrEquivocation for contents that break a rule; ErrTooLarge for a record
+// larger than any valid manifest allows (see MaxRecordTasks).
 func BuildRecord(c RecordContents) (*Record, error) {
 	if err := c.Header.Validate(); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
@@ -561,12 +731,12 @@ func BuildRecord(c RecordContents) (*Record, error) {
 
 	var (
 		out   RecordContents
-		built [10]builtSection
+		built [numSections]builtSection
 		err   error
 	)
 	out.Header = c.Header
 	peers := make(map[PeerID]bool, len(c.Neurons))
-	if out.Neurons, built[0], err = buildSection(SectionNeurons, c.Neurons,
+	if out.Neurons, built[secNeurons], err = buildSection(secNeurons, c.Neurons,
 		func(a, b Neuron) int { return cmp.Compare(a.UID, b.UID) },
 		func(n Neuron) error {
 			if err := n.Validate(); err != nil {
@@ -580,31 +750,44 @@ func BuildRecord(c RecordContents) (*Record, error) {
 		}); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.Tasks, built[1], err = buildSection(SectionTasks, c.Tasks,
+	if out.Tasks, built[secTasks], err = buildSection(secTasks, c.Tasks,
 		func(a, b Task) int {
 			return cmp.Or(a.Validator.Compare(b.Validator), cmp.Compare(a.Index, b.Index))
 		},
 		func(t Task) error { return cmp.Or(t.Validate(), same("task", t.Subnet, t.Epoch)) }); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
+	// A task's leaf is its encoding, so its CID is the leaf's.
+	taskValidator := make(map[Link]PeerID, len(out.Tasks))
+	for i, t := range out.Tasks {
+		taskValidator[SumLink(CodecDagCBOR, built[secTasks].leaves[i])] = t.Validator
+	}
+	ofTask := func(what string, miner PeerID, task Link) error {
+		if _, ok := taskValidator[task]; !ok {
+			return fmt.Errorf("%s of %s: %w: task %s is not in the record", what, miner, ErrUnknownTask, task)
+		}
+		return nil
+	}
 	subKey := func(task Link, miner PeerID) string { return string(task.Bytes()) + string(miner.b[:]) }
 	subCommits := make(map[string][32]byte, len(c.SubmissionCommits))
-	if out.SubmissionCommits, built[2], err = buildSection(SectionSubmissionCommits, c.SubmissionCommits,
+	if out.SubmissionCommits, built[secSubmissionCommits], err = buildSection(secSubmissionCommits, c.SubmissionCommits,
 		func(a, b SubmissionCommit) int {
 			return cmp.Or(compareLinks(a.Task, b.Task), a.Miner.Compare(b.Miner))
 		},
 		func(sc SubmissionCommit) error {
 			subCommits[subKey(sc.Task, sc.Miner)] = sc.Commit
-			return cmp.Or(sc.Validate(), same("submission commit", sc.Subnet, sc.Epoch))
+			return cmp.Or(sc.Validate(), same("submission commit", sc.Subnet, sc.Epoch),
+				ofTask("submission commit", sc.Miner, sc.Task))
 		}); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.SubmissionReveals, built[3], err = buildSection(SectionSubmissionReveals, c.SubmissionReveals,
+	if out.SubmissionReveals, built[secSubmissionReveals], err = buildSection(secSubmissionReveals, c.SubmissionReveals,
 		func(a, b SubmissionReveal) int {
 			return cmp.Or(compareLinks(a.Task, b.Task), a.Miner.Compare(b.Miner))
 		},
 		func(r SubmissionReveal) error {
-			if err := cmp.Or(r.Validate(), same("submission reveal", r.Subnet, r.Epoch)); err != nil {
+			if err := cmp.Or(r.Validate(), same("submission reveal", r.Subnet, r.Epoch),
+				ofTask("submission reveal", r.Miner, r.Task)); err != nil {
 				return err
 			}
 			if h, ok := subCommits[subKey(r.Task, r.Miner)]; !ok || h != r.CommitHash() {
@@ -614,11 +797,22 @@ func BuildRecord(c RecordContents) (*Record, error) {
 		}); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.Evaluations, built[4], err = buildSection(SectionEvaluations, c.Evaluations,
+	if out.Evaluations, built[secEvaluations], err = buildSection(secEvaluations, c.Evaluations,
 		func(a, b Evaluation) int {
 			return cmp.Or(a.Validator.Compare(b.Validator), compareLinks(a.Task, b.Task), a.Miner.Compare(b.Miner))
 		},
-		func(e Evaluation) error { return cmp.Or(e.Validate(), same("evaluation", e.Subnet, e.Epoch)) }); err != nil {
+		func(e Evaluation) error {
+			if err := cmp.Or(e.Validate(), same("evaluation", e.Subnet, e.Epoch),
+				ofTask("evaluation of the answer", e.Miner, e.Task)); err != nil {
+				return err
+			}
+			// One evaluation per task and miner: the task's validator
+			// evaluates the answers to it, and nobody else.
+			if v := taskValidator[e.Task]; v != e.Validator {
+				return invalidf("evaluation by %s of an answer to a task of %s", e.Validator, v)
+			}
+			return nil
+		}); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
 	equivocators := make(map[PeerID]bool, len(c.Equivocations))
@@ -626,7 +820,7 @@ func BuildRecord(c RecordContents) (*Record, error) {
 		equivocators[e.Validator()] = true
 	}
 	weightCommits := make(map[PeerID][32]byte, len(c.WeightCommits))
-	if out.WeightCommits, built[5], err = buildSection(SectionWeightCommits, c.WeightCommits,
+	if out.WeightCommits, built[secWeightCommits], err = buildSection(secWeightCommits, c.WeightCommits,
 		func(a, b WeightCommit) int { return a.Validator.Compare(b.Validator) },
 		func(wc WeightCommit) error {
 			if equivocators[wc.Validator] {
@@ -637,7 +831,7 @@ func BuildRecord(c RecordContents) (*Record, error) {
 		}); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.WeightReveals, built[6], err = buildSection(SectionWeightReveals, c.WeightReveals,
+	if out.WeightReveals, built[secWeightReveals], err = buildSection(secWeightReveals, c.WeightReveals,
 		func(a, b WeightReveal) int { return a.Validator.Compare(b.Validator) },
 		func(r WeightReveal) error {
 			if err := cmp.Or(r.Validate(), same("weight reveal", r.Subnet, r.Epoch)); err != nil {
@@ -650,16 +844,16 @@ func BuildRecord(c RecordContents) (*Record, error) {
 		}); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.Equivocations, built[7], err = buildSection(SectionEquivocations, c.Equivocations,
+	if out.Equivocations, built[secEquivocations], err = buildSection(secEquivocations, c.Equivocations,
 		func(a, b Equivocation) int { return a.Validator().Compare(b.Validator()) },
 		func(e Equivocation) error { return cmp.Or(e.Validate(), same("equivocation", e.A.Subnet, e.A.Epoch)) }); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.Results, built[8], err = buildSection(SectionResults, c.Results,
+	if out.Results, built[secResults], err = buildSection(secResults, c.Results,
 		func(a, b Result) int { return cmp.Compare(a.UID, b.UID) }, Result.Validate); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	if out.Bonds, built[9], err = buildSection(SectionBonds, c.Bonds,
+	if out.Bonds, built[secBonds], err = buildSection(secBonds, c.Bonds,
 		func(a, b BondRow) int { return cmp.Compare(a.UID, b.UID) }, BondRow.Validate); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
@@ -671,8 +865,8 @@ func BuildRecord(c RecordContents) (*Record, error) {
 	leaves := [][]byte{header}
 	root := EpochRecord{Version: ProtocolVersion, Header: c.Header}
 	var pages []Block
-	for i, ns := range root.Sections.list() {
-		*ns.s = Section{First: uint64(len(leaves)), Count: uint64(len(built[i].leaves)), Pages: built[i].refs}
+	for i := range sectionSpecs {
+		*sectionSpecs[i].of(&root.Sections) = Section{First: uint64(len(leaves)), Count: uint64(len(built[i].leaves)), Pages: built[i].refs}
 		leaves = append(leaves, built[i].leaves...)
 		pages = append(pages, built[i].pages...)
 	}

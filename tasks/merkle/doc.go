@@ -15,6 +15,9 @@
 //	...
 //	err = merkle.VerifyInclusion(t.Root(), leaves[i], i, t.Size(), proof)
 //
+// The verifier must know the size as surely as the root: a proof does not
+// bind it (see VerifyInclusion).
+//
 // # Errors
 //
 // Proof returns ErrIndexOutOfRange; VerifyInclusion returns

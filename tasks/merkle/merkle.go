@@ -163,8 +163,16 @@ func (t *Tree) Proof(index uint64) ([]Hash, error) {
 
 // VerifyInclusion checks that leaf is leaf number index of the tree of size
 // leaves whose root is root, using nothing but proof: the algorithm of
-// RFC 9162 §2.1.3.2. The caller must trust that root belongs to a tree of
-// that size (on chain, the anchored root and record fix both).
+// RFC 9162 §2.1.3.2.
+//
+// # Notes
+//
+// A proof does not bind the tree size: the path of the last leaf of a tree
+// can also be the path of another index in a smaller tree with the same
+// root (leaf 12 of 13 verifies as leaf 3 of 4). The caller must take size,
+// like root, from a source it trusts, never from the prover; for an epoch
+// record that is the root block, fetched by the anchored CID
+// (tasks.EpochRecord.VerifyEntry).
 //
 // # Errors
 //

@@ -357,3 +357,23 @@ func TestNewFromLeafHashesCopies(t *testing.T) {
 		t.Fatalf("proof %x, %v", proof, err)
 	}
 }
+
+// The documented limit of an inclusion proof: it does not bind the tree
+// size, so the size must come from where the root does.
+func TestProofDoesNotBindSize(t *testing.T) {
+	leaves := make([][]byte, 13)
+	for i := range leaves {
+		leaves[i] = []byte{byte(i)}
+	}
+	tree := merkle.New(leaves)
+	proof, err := tree.Proof(12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := merkle.VerifyInclusion(tree.Root(), leaves[12], 12, 13, proof); err != nil {
+		t.Fatal(err)
+	}
+	if err := merkle.VerifyInclusion(tree.Root(), leaves[12], 3, 4, proof); err != nil {
+		t.Errorf("leaf 12 of 13 no longer verifies as leaf 3 of 4 (%v): update VerifyInclusion's notes", err)
+	}
+}

@@ -148,7 +148,7 @@ func ParseLink(s string) (Link, error) {
 	)
 	switch {
 	case len(s) == cidV0StrLen && strings.HasPrefix(s, "Qm"):
-		b, err = base58Decode(s)
+		b, err = Base58Decode(s)
 		if err == nil && (len(b) != cidV0Len || b[0] != mhSHA256 || b[1] != sha256Len) {
 			err = fmt.Errorf("not a sha2-256 multihash")
 		}
@@ -201,7 +201,7 @@ func (l Link) String() string {
 	case l.s == "":
 		return "<undefined>"
 	case l.Version() == 0:
-		return base58Encode([]byte(l.s))
+		return Base58Encode([]byte(l.s))
 	default:
 		return "b" + base32Lower.EncodeToString([]byte(l.s))
 	}
@@ -231,6 +231,23 @@ func (l Link) Codec() uint64 {
 	_, n, _ := uvarint([]byte(l.s)) // version, checked at construction
 	codec, _, _ := uvarint([]byte(l.s[n:]))
 	return codec
+}
+
+// IsSum reports whether l has exactly the form Sum gives a block of codec:
+// a CIDv1 of that codec whose multihash is a 32-byte sha2-256 digest. Every
+// block has one such CID, whereas LinkFromBytes also accepts other spellings
+// of the same block (a CIDv0, another hash function) and CIDs that name no
+// fetched block at all (an identity or truncated digest); a protocol that
+// needs one name per block checks IsSum.
+func (l Link) IsSum(codec uint64) bool {
+	if l.Version() != 1 || l.Codec() != codec {
+		return false
+	}
+	b := []byte(l.s)
+	_, n, _ := uvarint(b) // version, checked at construction
+	_, m, _ := uvarint(b[n:])
+	rest := b[n+m:]
+	return len(rest) == 2+sha256Len && rest[0] == mhSHA256 && rest[1] == sha256Len
 }
 
 // ToV1 returns the CIDv1 naming the same block as l (what `ipfs cid format
@@ -307,76 +324,4 @@ func (l *Link) UnmarshalText(text []byte) error {
 	}
 	*l = parsed
 	return nil
-}
-
-// base58Alphabet is Bitcoin's base58 alphabet, used by CIDv0.
-const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-// base58Decode decodes Bitcoin base58. Its cost is quadratic in len(s), which
-// is why ParseLink only hands it 46-character strings.
-func base58Decode(s string) ([]byte, error) {
-	var index [256]int8
-	for i := range index {
-		index[i] = -1
-	}
-	for i := 0; i < len(base58Alphabet); i++ {
-		index[base58Alphabet[i]] = int8(i)
-	}
-	zeros := 0
-	for zeros < len(s) && s[zeros] == '1' {
-		zeros++
-	}
-	// Little-endian base-256 digits of the number.
-	var num []byte
-	for i := zeros; i < len(s); i++ {
-		d := index[s[i]]
-		if d < 0 {
-			return nil, fmt.Errorf("invalid base58 character %q at %d", s[i], i)
-		}
-		carry := int(d)
-		for j := range num {
-			carry += int(num[j]) * 58
-			num[j] = byte(carry)
-			carry >>= 8
-		}
-		for carry > 0 {
-			num = append(num, byte(carry))
-			carry >>= 8
-		}
-	}
-	out := make([]byte, zeros+len(num))
-	for i, c := range num {
-		out[len(out)-1-i] = c
-	}
-	return out, nil
-}
-
-// base58Encode encodes b in Bitcoin base58.
-func base58Encode(b []byte) string {
-	zeros := 0
-	for zeros < len(b) && b[zeros] == 0 {
-		zeros++
-	}
-	// Little-endian base-58 digits of the number.
-	var digits []byte
-	for _, c := range b[zeros:] {
-		carry := int(c)
-		for j := range digits {
-			carry += int(digits[j]) << 8
-			digits[j] = byte(carry % 58)
-			carry /= 58
-		}
-		for carry > 0 {
-			digits = append(digits, byte(carry%58))
-			carry /= 58
-		}
-	}
-	out := make([]byte, zeros+len(digits))
-	for i := 0; i < zeros; i++ {
-		out[i] = '1'
-	}
-	for i, d := range digits {
-		out[len(out)-1-i] = base58Alphabet[d]
-	}
-	return string(out)
 }

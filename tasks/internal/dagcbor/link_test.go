@@ -283,3 +283,71 @@ func TestLinkJSON(t *testing.T) {
 		t.Fatalf("bad link in JSON: %v", err)
 	}
 }
+
+func TestLinkIsSum(t *testing.T) {
+	digest := strings.Repeat("ab", 32)
+	tests := []struct {
+		name  string
+		hex   string
+		codec uint64
+		want  bool
+	}{
+		{name: "sum_dag_cbor", hex: "01711220" + digest, codec: dagcbor.CodecDagCBOR, want: true},
+		{name: "sum_raw", hex: "01551220" + digest, codec: dagcbor.CodecRaw, want: true},
+		{name: "other_codec", hex: "01551220" + digest, codec: dagcbor.CodecDagCBOR},
+		{name: "v0", hex: "1220" + digest, codec: dagcbor.CodecDagPB},
+		{name: "identity_empty", hex: "01710000", codec: dagcbor.CodecDagCBOR},
+		{name: "identity_32", hex: "01710020" + digest, codec: dagcbor.CodecDagCBOR},
+		{name: "sha256_truncated", hex: "01711210" + digest[:32], codec: dagcbor.CodecDagCBOR},
+		{name: "sha256_empty_digest", hex: "01711200", codec: dagcbor.CodecDagCBOR},
+		{name: "sha512", hex: "01711340" + digest + digest, codec: dagcbor.CodecDagCBOR},
+		{name: "two_byte_codec", hex: "01b0011220" + digest, codec: 0xb0, want: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := dagcbor.LinkFromBytes(mustHex(t, tc.hex))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := l.IsSum(tc.codec); got != tc.want {
+				t.Errorf("IsSum(0x%x) = %v, want %v", tc.codec, got, tc.want)
+			}
+		})
+	}
+	if (dagcbor.Link{}).IsSum(dagcbor.CodecDagCBOR) {
+		t.Error("the undefined link is a sum")
+	}
+	if l := dagcbor.Sum(dagcbor.CodecDagCBOR, []byte("x")); !l.IsSum(dagcbor.CodecDagCBOR) {
+		t.Errorf("Sum gives %s, which IsSum refuses", l)
+	}
+}
+
+func TestBase58(t *testing.T) {
+	tests := []struct {
+		hex, text string
+	}{
+		{"00", "1"},
+		{"0000", "11"},
+		{"000001", "112"},
+		{"61", "2g"},
+		{"626262", "a3gV"},
+		{"636363", "aPEr"},
+		{"73696d706c792061206c6f6e6720737472696e67", "2cFupjhnEsSn59qHXstmK2ffpLv2"},
+		{"00eb15231dfceb60925886b67d065299925915aeb172c06647", "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"},
+	}
+	for _, tt := range tests {
+		b, _ := hex.DecodeString(tt.hex)
+		if got := dagcbor.Base58Encode(b); got != tt.text {
+			t.Errorf("encode %s = %s, want %s", tt.hex, got, tt.text)
+		}
+		got, err := dagcbor.Base58Decode(tt.text)
+		if err != nil || !bytes.Equal(got, b) {
+			t.Errorf("decode %s = %x, %v; want %s", tt.text, got, err, tt.hex)
+		}
+	}
+	for _, bad := range []string{"", "0", "O", "I", "l", "1+"} {
+		if _, err := dagcbor.Base58Decode(bad); !errors.Is(err, dagcbor.ErrBase58) {
+			t.Errorf("decode %q: error %v, want ErrBase58", bad, err)
+		}
+	}
+}
