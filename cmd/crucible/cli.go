@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // exit codes
@@ -198,7 +197,9 @@ Usage:
 
 Commands:
 `)
-	var lines []string
+	type line struct{ name, summary string }
+	var lines []line
+	width := 0
 	var walk func(prefix string, cs []*command)
 	walk = func(prefix string, cs []*command) {
 		for _, c := range cs {
@@ -206,12 +207,15 @@ Commands:
 				walk(prefix+c.name+" ", c.sub)
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("  %-14s %s", prefix+c.name, c.summary))
+			lines = append(lines, line{prefix + c.name, c.summary})
+			width = max(width, len(prefix+c.name))
 		}
 	}
 	walk("", commands())
-	sort.Strings(lines)
-	fmt.Fprintln(w, strings.Join(lines, "\n"))
+	sort.Slice(lines, func(i, j int) bool { return lines[i].name < lines[j].name })
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, l.name, l.summary)
+	}
 	fmt.Fprint(w, "\nGlobal flags:\n")
 	global.SetOutput(w)
 	global.PrintDefaults()

@@ -17,13 +17,40 @@ import (
 	"github.com/crucible-net/crucible/consensus"
 )
 
-const simulateSummary = `Run Yuma consensus over several epochs and print the metagraph of each.
+const simulateSummary = `Run Yuma consensus over several epochs and print the metagraph of each:
+stake, validator trust, trust, consensus, incentive, dividends, emission,
+and the bonds of small subnets. Bonds carry from epoch to epoch; epoch e
+ends at block e·tempo.
 
-FILE is JSON (a consensus.Scenario: params, names, tempo, emission, owner,
-and epochs with stake, dense weight rows, register and repeat) or CSV with
-the columns epoch,uid,stake followed by one weight column per uid, named
-after the uid, and one row per uid and epoch. See examples/consensus/.
-Flags override the file's parameters.`
+JSON scenario (every top-level field but "epochs" is optional):
+
+  {"params":   {"kappa": 0.5, "bonds_alpha": 0.1, "bonds_penalty": 1,
+                "max_validators": 128, "activity_cutoff": 5000,
+                "stake_threshold": 0, "owner_cut": 0.18, "yuma3": false,
+                "liquid_alpha": false, "alpha_low": 0.7, "alpha_high": 0.9,
+                "alpha_sigmoid_steepness": 1000},
+   "names": ["v1", "v2", "m1"], "tempo": 360, "emission": 1000000000,
+   "owner": 0,
+   "epochs": [{"stake": [3, 1, 0], "weights": [[0, 0, 1], [0, 0, 1]]},
+              {"weights": [[0, 0, 1], null], "repeat": 5},
+              {"weights": [[0, 0, 1]], "register": [2]}]}
+
+  weights[i][j] is the weight uid i gives uid j (rows may be short or
+  missing); a null or missing row means uid i revealed no weights that
+  epoch. "stake" is required in the first epoch and kept until changed.
+  "repeat" runs an epoch several times; "register" re-registers uids at its
+  start (their old bonds and earlier weights for them are dropped).
+
+CSV scenario: a header epoch,uid,stake then one weight column per uid,
+named after it; one row per uid and epoch, epochs from 1; an empty cell is
+weight 0, a row of empty cells means no weights revealed:
+
+  epoch,uid,stake,v1,v2,m1
+  1,0,3,,,1
+  1,1,1,,,1
+  1,2,0,,,
+
+Examples: examples/consensus/. Flags override the file's parameters.`
 
 func runConsensusSimulate(e *env, args []string) error {
 	fs := e.newFlagSet("crucible consensus simulate", "FILE.json|FILE.csv [flags]", simulateSummary)
@@ -189,8 +216,12 @@ func printSimulation(w io.Writer, sc *consensus.Scenario, results []consensus.Ep
 		model = "Yuma 3"
 	}
 	n := len(results[0].Result.Stake)
-	fmt.Fprintf(w, "%s: %d uids, %d epochs, κ %g, bonds α %g, β %g, owner cut %g%%\n",
-		model, n, len(results), p.Kappa, p.BondsAlpha, p.BondsPenalty, p.OwnerCut*100)
+	epochs := "epochs"
+	if len(results) == 1 {
+		epochs = "epoch"
+	}
+	fmt.Fprintf(w, "%s: %d uids, %d %s, κ %g, bonds α %g, β %g, owner cut %g%%\n",
+		model, n, len(results), epochs, p.Kappa, p.BondsAlpha, p.BondsPenalty, p.OwnerCut*100)
 	name := func(i int) string {
 		if i < len(sc.Names) && sc.Names[i] != "" {
 			return sc.Names[i]

@@ -96,3 +96,34 @@ func TestConsensusSimulateFlagsAndErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestConsensusSimulateHelpExamples runs the JSON and CSV examples that
+// --help prints, so the help cannot drift from the format.
+func TestConsensusSimulateHelpExamples(t *testing.T) {
+	dir := t.TempDir()
+	start := strings.Index(simulateSummary, `  {"params"`)
+	end := strings.Index(simulateSummary, "]}]}") + len("]}]}")
+	csvStart := strings.Index(simulateSummary, "  epoch,uid,stake")
+	csvEnd := strings.Index(simulateSummary, "\n\nExamples:")
+	if start < 0 || end < start || csvStart < 0 || csvEnd < csvStart {
+		t.Fatal("cannot find the examples in the help text")
+	}
+	jsonFile := filepath.Join(dir, "help.json")
+	csvFile := filepath.Join(dir, "help.csv")
+	var csvLines []string
+	for _, l := range strings.Split(simulateSummary[csvStart:csvEnd], "\n") {
+		csvLines = append(csvLines, strings.TrimSpace(l))
+	}
+	if err := os.WriteFile(jsonFile, []byte(simulateSummary[start:end]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(csvFile, []byte(strings.Join(csvLines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{jsonFile: "3 uids, 7 epochs", csvFile: "3 uids, 1 epoch,"} {
+		code, out, errOut := run(t, "consensus", "simulate", file)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("%s: exit %d, want output with %q\nstdout: %s\nstderr: %s", filepath.Base(file), code, want, out, errOut)
+		}
+	}
+}
