@@ -13,7 +13,7 @@ import (
 
 // ErrConsensusMismatch means a record's consensus result differs from the
 // one its own inputs give.
-var ErrConsensusMismatch = errors.New("tasks: consensus result does not match the record's inputs")
+var ErrConsensusMismatch = errors.New("consensus result does not match the record's inputs")
 
 // Params returns the manifest's consensus parameters as package consensus
 // takes them.
