@@ -11,17 +11,17 @@ import (
 // position of the offending value.
 var (
 	// ErrInvalidParams means a Params field is out of its range.
-	ErrInvalidParams = errors.New("consensus: invalid parameters")
+	ErrInvalidParams = errors.New("invalid parameters")
 	// ErrInvalidValue means a stake, weight or bond is NaN, infinite or
 	// negative.
-	ErrInvalidValue = errors.New("consensus: invalid value")
+	ErrInvalidValue = errors.New("invalid value")
 	// ErrUIDOutOfRange means a weight or bond names a uid at or beyond the
 	// subnet size, or there are more rows than uids.
-	ErrUIDOutOfRange = errors.New("consensus: uid out of range")
+	ErrUIDOutOfRange = errors.New("uid out of range")
 	// ErrDuplicateUID means a weight or bond row names one uid twice.
-	ErrDuplicateUID = errors.New("consensus: duplicate uid in row")
+	ErrDuplicateUID = errors.New("duplicate uid in row")
 	// ErrShape means a per-uid vector does not have one entry per uid.
-	ErrShape = errors.New("consensus: vector length differs from subnet size")
+	ErrShape = errors.New("vector length differs from subnet size")
 )
 
 // Entry is one non-zero cell of a sparse row: the column uid and its value.

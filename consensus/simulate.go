@@ -59,7 +59,7 @@ type EpochResult struct {
 }
 
 // ErrScenario means a Scenario is malformed; the message says where.
-var ErrScenario = errors.New("consensus: invalid scenario")
+var ErrScenario = errors.New("invalid scenario")
 
 // Run simulates the scenario epoch by epoch, feeding each epoch's bonds to
 // the next, and returns every epoch's result.
