@@ -1,8 +1,14 @@
-// Package contentstore keeps blocks on disk, imports and exports UnixFS
-// files with Kubo-identical CIDs, exchanges blocks over bitswap, and owns
-// pinning, garbage collection and CAR files. Nothing outside it imports
-// boxo.
-//
-// The package is laid out by DESIGN.md; its implementation arrives with the
-// content store issue.
+// Package contentstore keeps content-addressed blocks on disk for a node:
+// model weights, datasets, evaluator modules and epoch records, each named
+// by a CID that is byte-identical to the one Kubo computes. A [Store] lives
+// under the node's data directory, blocks in flatfs at <datadir>/blocks
+// (written to a temporary file and renamed, so a crash never leaves half a
+// block) and pins in pebble at <datadir>/meta, and every block is
+// hash-checked when it is written and when it is read. This first slice
+// works offline: block put and get, UnixFS import with the kubo-cidv1 and
+// unixfs-v1-2025 profiles ([Store.AddFile]) and export ([Store.Export]),
+// DAG-CBOR records ([Store.PutDagCBOR]), recursive and direct pins, garbage
+// collection and CAR files. Fetching blocks from peers over bitswap is not
+// here yet. Nothing outside this package imports boxo, go-cid or a
+// datastore.
 package contentstore

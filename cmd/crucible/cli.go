@@ -44,6 +44,21 @@ func commands() []*command {
 		{name: "consensus", summary: "explore Yuma consensus offline", sub: []*command{
 			{name: "simulate", summary: "run Yuma over the epochs of a JSON or CSV scenario and print each metagraph", run: runConsensusSimulate},
 		}},
+		{name: "content", summary: "add, get, pin and export content in the local store", sub: []*command{
+			{name: "add", summary: "import a file as UnixFS, pin it and print its CID", run: runContentAdd},
+			{name: "get", summary: "write a UnixFS file from the store to a file", run: runContentGet},
+			{name: "stat", summary: "show the codec, size and block count of a DAG", run: runContentStat},
+			{name: "pin", summary: "keep content from garbage collection", sub: []*command{
+				{name: "add", summary: "pin a CID, recursively by default", run: runContentPinAdd},
+				{name: "rm", summary: "remove a pin", run: runContentPinRm},
+				{name: "ls", summary: "list pins", run: runContentPinLs},
+			}},
+			{name: "gc", summary: "remove blocks that no pin keeps", run: runContentGC},
+			{name: "car", summary: "export and import CAR files", sub: []*command{
+				{name: "export", summary: "write the DAG under a CID to a CAR file", run: runContentCARExport},
+				{name: "import", summary: "read a CAR file into the store and pin its roots", run: runContentCARImport},
+			}},
+		}},
 		{name: "version", summary: "print version information", run: runVersion},
 	}
 }

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/crucible-net/crucible/contentstore"
+)
+
+// openContentStore opens the content store in the data directory. The
+// commands work on it directly; no node needs to run.
+func openContentStore(ctx context.Context, e *env) (*contentstore.Store, error) {
+	dir, err := e.resolveDataDir()
+	if err != nil {
+		return nil, err
+	}
+	return contentstore.Open(ctx, dir)
+}
+
+func profileNames() string {
+	var names []string
+	for _, p := range contentstore.Profiles() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, "|")
+}
+
+func runContentAdd(e *env, args []string) (err error) {
+	fs := e.newFlagSet("crucible content add", "FILE [--profile "+profileNames()+"] [-q]",
+		"Import FILE into the content store as UnixFS, pin it, and print its CID.\n"+
+			"The default profile gives the CID of `ipfs add --cid-version=1`.")
+	profile := fs.String("profile", contentstore.DefaultProfile.Name, "import profile: "+profileNames())
+	quiet := fs.Bool("q", false, "print only the CID")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: want one FILE, got %d arguments", errUsage, len(pos))
+	}
+	p, err := contentstore.ProfileByName(*profile)
+	if err != nil {
+		return fmt.Errorf("%w: --profile: %v", errUsage, err)
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file (directories are not supported yet)", pos[0])
+	}
+
+	ctx, cancel := signalContext()
+	defer cancel()
+	s, err := openContentStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close content store: %w", cerr)
+		}
+	}()
+	bar := newProgress(e.stderr, "adding", fi.Size())
+	c, err := s.AddFile(ctx, f, p, bar.update)
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("add %s: %w", pos[0], err)
+	}
+	if *quiet {
+		fmt.Fprintln(e.stdout, c)
+	} else {
+		fmt.Fprintf(e.stdout, "added %s %s\n", c, filepath.Base(pos[0]))
+	}
+	return nil
+}
+
+func runContentGet(e *env, args []string) (err error) {
+	fs := e.newFlagSet("crucible content get", "CID [-o FILE]",
+		"Write the UnixFS file CID from the content store to FILE (or to standard output).\n"+
+			"FILE is written to a temporary file next to it and renamed, so it is never left half-written.")
+	out := fs.String("o", "", "output file (default: standard output)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: want one CID, got %d arguments", errUsage, len(pos))
+	}
+	c, err := contentstore.ParseCID(pos[0])
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	ctx, cancel := signalContext()
+	defer cancel()
+	s, err := openContentStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close content store: %w", cerr)
+		}
+	}()
+	if *out == "" {
+		return notFoundHint(s.Export(ctx, c, e.stdout), s)
+	}
+	return notFoundHint(writeFileAtomic(*out, func(w io.Writer) error { return s.Export(ctx, c, w) }), s)
+}
+
+// writeFileAtomic calls write on a temporary file in path's directory,
+// syncs it and renames it to path; on failure it removes the temporary
+// file and leaves path alone.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".crucible-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func runContentStat(e *env, args []string) (err error) {
+	fs := e.newFlagSet("crucible content stat", "CID", "Show the codec, size and block count of the DAG under CID in the content store.")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: want one CID, got %d arguments", errUsage, len(pos))
+	}
+	c, err := contentstore.ParseCID(pos[0])
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	ctx, cancel := signalContext()
+	defer cancel()
+	s, err := openContentStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close content store: %w", cerr)
+		}
+	}()
+	st, err := s.Stat(ctx, c)
+	if err != nil {
+		return notFoundHint(err, s)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "cid       %s\n", st.CID)
+	fmt.Fprintf(w, "codec     %s\n", st.Codec)
+	fmt.Fprintf(w, "size      %d bytes\n", st.Size)
+	fmt.Fprintf(w, "blocks    %d\n", st.Blocks)
+	fmt.Fprintf(w, "dag size  %d bytes\n", st.DagSize)
+	return nil
+}
+
+// notFoundHint tells the user what to do about content that is not in the
+// store.
+func notFoundHint(err error, s *contentstore.Store) error {
+	if errors.Is(err, contentstore.ErrNotFound) {
+		return fmt.Errorf("%w\nthe content store in %s does not have it: add the file with 'crucible content add' or import a CAR with 'crucible content car import'", err, s.Dir())
+	}
+	return err
+}
+
+// progress prints a one-line progress indicator to a terminal, at most ten
+// times a second. On anything that is not a terminal it prints nothing.
+type progress struct {
+	w     io.Writer
+	verb  string
+	total int64
+	last  time.Time
+	n     int64
+}
+
+func newProgress(w io.Writer, verb string, total int64) *progress {
+	f, ok := w.(*os.File)
+	if !ok {
+		return &progress{}
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return &progress{}
+	}
+	return &progress{w: w, verb: verb, total: total}
+}
+
+func (p *progress) update(n int64) {
+	if p.w == nil {
+		return
+	}
+	p.n = n
+	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
+		p.last = now
+		p.print()
+	}
+}
+
+func (p *progress) print() {
+	pct := 100.0
+	if p.total > 0 {
+		pct = 100 * float64(p.n) / float64(p.total)
+	}
+	fmt.Fprintf(p.w, "\r%s %.1f / %.1f MiB (%3.0f%%)", p.verb, float64(p.n)/(1<<20), float64(p.total)/(1<<20), pct)
+}
+
+func (p *progress) done() {
+	if p.w == nil || p.last.IsZero() {
+		return
+	}
+	p.print()
+	fmt.Fprintln(p.w)
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package contentstore
+
+const goldenSkipLarge = false
