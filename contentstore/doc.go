@@ -8,7 +8,10 @@
 // works offline: block put and get, UnixFS import with the kubo-cidv1 and
 // unixfs-v1-2025 profiles ([Store.AddFile]) and export ([Store.Export]),
 // DAG-CBOR records ([Store.PutDagCBOR]), recursive and direct pins, garbage
-// collection and CAR files. Fetching blocks from peers over bitswap is not
-// here yet. Nothing outside this package imports boxo, go-cid or a
-// datastore.
+// collection and CAR files. [Store.StartExchange] runs bitswap on a libp2p
+// host that the caller owns, serving the store's blocks and fetching DAGs
+// into it with a size cap, a deadline and a "ask this peer first" hint
+// ([Exchange.Fetch]). Nothing outside this package imports boxo, go-cid or
+// a datastore; the libp2p types it needs come through package gossip's
+// aliases.
 package contentstore

@@ -2,6 +2,9 @@
 // topics, the message validation pipeline and peer scoring. Nothing outside
 // it imports libp2p.
 //
-// The package is laid out by DESIGN.md; its implementation arrives with the
-// gossip issue.
+// Today it provides the host boundary: type aliases for the few libp2p
+// types other packages must name ([Host], [PeerID], [AddrInfo],
+// [ContentDiscovery]; contentstore runs bitswap on a Host it is given) and
+// [NewLoopbackHost] for tests and local testnets. Identity, discovery,
+// topics, validation and scoring arrive with the gossip issue.
 package gossip

@@ -1,0 +1,553 @@
+package contentstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/crucible-net/crucible/gossip"
+	"github.com/ipfs/boxo/bitswap"
+	bsmsg "github.com/ipfs/boxo/bitswap/message"
+	"github.com/ipfs/boxo/bitswap/network/bsnet"
+	"github.com/ipfs/boxo/exchange"
+	"github.com/ipfs/boxo/ipld/merkledag"
+	"github.com/ipfs/boxo/ipld/unixfs"
+	blocks "github.com/ipfs/go-block-format"
+	cid "github.com/ipfs/go-cid"
+	format "github.com/ipfs/go-ipld-format"
+)
+
+// ErrFetchTimeout means a fetch did not get the whole DAG before its
+// context's deadline. The error names the CID; nothing of it is pinned.
+// Check that a provider is online and reachable, or allow more time.
+var ErrFetchTimeout = errors.New("fetch timed out")
+
+// ErrUnwantedBlock is what [ExchangeOptions.OnBadPeer] receives when a peer
+// sent a block that no fetch asked for. Bitswap names every received block
+// by the hash of its bytes, so a corrupted or substituted block arrives as
+// such an unwanted block.
+var ErrUnwantedBlock = errors.New("peer sent a block that was not asked for")
+
+// fetchBatch is how many CIDs one bitswap request of a fetch asks for.
+const fetchBatch = 512
+
+// stallRetry is how long a fetch waits without receiving any block before
+// it asks for the missing ones again.
+const stallRetry = 2 * time.Second
+
+// recentWants is how many completed or cancelled wants are remembered, so
+// that a second copy of a block that arrives after the fetch got it from
+// another provider (normal with several providers) is not taken for a bad
+// block.
+const recentWants = 1 << 14
+
+// ExchangeOptions configures [Store.StartExchange]. The zero value is valid.
+type ExchangeOptions struct {
+	// OnBadPeer, if set, is called when a peer misbehaves, with an error
+	// saying how (it wraps [ErrUnwantedBlock]). The connection to that
+	// peer is closed before the call; deciding more (a ban, a score
+	// penalty) is the caller's job. It is called from bitswap's receive
+	// path and must not block.
+	OnBadPeer func(gossip.PeerID, error)
+
+	// ProviderFinder, if set, is asked for providers when no connected
+	// peer has a block (a DHT or a delegated router). Without it a fetch
+	// asks only the peers it is connected to and the ones named in
+	// [FetchOptions].
+	ProviderFinder gossip.ContentDiscovery
+}
+
+// Exchange is a bitswap client and server over a libp2p host: it serves the
+// store's blocks to peers and fetches DAGs into the store. Create it with
+// [Store.StartExchange] and Close it before closing the store. It is safe
+// for concurrent use.
+type Exchange struct {
+	s     *Store
+	h     gossip.Host
+	bs    *bitswap.Bitswap
+	onBad func(gossip.PeerID, error)
+
+	mu      sync.Mutex
+	wants   map[string]int      // multihash -> number of fetches that want it
+	recent  map[string]struct{} // multihashes of recently ended wants
+	recentQ []string            // ring buffer over recent, oldest at recentI
+	recentI int
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	drops     sync.WaitGroup
+}
+
+// StartExchange starts bitswap on h, serving this store's blocks and
+// fetching into it, until Close is called or ctx is cancelled. The store
+// does not own h: Close stops bitswap and removes its protocol handlers,
+// and leaves h open.
+//
+// # Notes
+//
+// Only one exchange may run on a host at a time: bitswap's protocol IDs
+// have one handler each.
+func (s *Store) StartExchange(ctx context.Context, h gossip.Host, opts ExchangeOptions) (*Exchange, error) {
+	if h == nil {
+		return nil, errors.New("start exchange: no libp2p host given")
+	}
+	x := &Exchange{
+		s:       s,
+		h:       h,
+		onBad:   opts.OnBadPeer,
+		wants:   make(map[string]int),
+		recent:  make(map[string]struct{}),
+		recentQ: make([]string, 0, recentWants),
+	}
+	x.bs = bitswap.New(ctx, bsnet.NewFromIpfsHost(h), opts.ProviderFinder, s.bs,
+		bitswap.WithTracer((*wantTracer)(x)),
+	)
+	return x, nil
+}
+
+// Close stops bitswap and removes its stream handlers from the host. It is
+// safe to call more than once. Fetches in progress fail.
+func (x *Exchange) Close() error {
+	var err error
+	x.closeOnce.Do(func() {
+		x.closed.Store(true)
+		err = x.bs.Close()
+		// bsnet registers these (its default protocols) and never
+		// removes them.
+		x.h.RemoveStreamHandler(bsnet.ProtocolBitswap)
+		x.h.RemoveStreamHandler(bsnet.ProtocolBitswapOneOne)
+		x.h.RemoveStreamHandler(bsnet.ProtocolBitswapOneZero)
+		x.h.RemoveStreamHandler(bsnet.ProtocolBitswapNoVers)
+		x.drops.Wait()
+	})
+	if err != nil {
+		return fmt.Errorf("stop bitswap: %w", err)
+	}
+	return nil
+}
+
+// FetchOptions bounds and steers one [Exchange.Fetch].
+type FetchOptions struct {
+	// MaxBytes caps the sum of the sizes of the DAG's blocks: for a UnixFS
+	// file, its size plus under 1% of structure. 0 means no cap.
+	MaxBytes int64
+
+	// Progress, if set, is called after each block with the number of
+	// bytes of the DAG in the store so far (blocks that were already
+	// there count too). It is called from the fetching goroutine.
+	Progress func(received int64)
+
+	// First, if its ID is set, is the peer to ask first (a submission's
+	// miner): the fetch connects to it and asks for the root before it
+	// connects to Providers (peers already connected are asked too). If
+	// First cannot be reached, or the root does not come within a few
+	// seconds, the fetch goes on with Providers.
+	First gossip.AddrInfo
+
+	// Providers are more peers to connect to before fetching. Bitswap
+	// then fetches from all connected peers that have the blocks.
+	Providers []gossip.AddrInfo
+}
+
+// Fetch gets the whole DAG under root into the store over bitswap, from
+// o.First, o.Providers and any other connected peer that has its blocks,
+// and pins it recursively once it is complete. Blocks already in the store are
+// not fetched again. Every block is hash-checked on arrival.
+//
+// The fetch holds the store's pin lock throughout, so [Store.GC] waits for
+// it and never removes a block being fetched.
+//
+// # Errors
+//
+//   - [ErrFetchTimeout] (with the CID) when ctx's deadline passes first.
+//     Without a deadline, a fetch of content nobody has waits until ctx
+//     is cancelled.
+//   - [ErrTooLarge] when the root claims more than o.MaxBytes (checked
+//     before anything else is fetched) or the blocks received exceed it.
+//   - [ErrClosed] after Close.
+//
+// On any error nothing is pinned; blocks already received stay unpinned
+// until the next GC.
+func (x *Exchange) Fetch(ctx context.Context, root cid.Cid, o FetchOptions) error {
+	if x.closed.Load() {
+		return fmt.Errorf("fetch %s: exchange: %w", root, ErrClosed)
+	}
+	if !root.Defined() {
+		return fmt.Errorf("fetch: %w: empty CID", ErrInvalidCID)
+	}
+	unlock := x.s.bs.PinLock(ctx)
+	defer unlock.Unlock(ctx)
+
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f := &fetch{x: x, root: root, o: o, seen: cid.NewSet()}
+	// With a reachable First, only it is connected (by this fetch) while
+	// the root is asked for, so a miner serves its own submission; the
+	// other providers join for the rest, or when the root stalls.
+	if o.First.ID != "" {
+		if err := x.connect(ctx, []gossip.AddrInfo{o.First}); err != nil {
+			f.connErrs = append(f.connErrs, err)
+			f.connectMore(ctx)
+		}
+	} else {
+		f.connectMore(ctx)
+	}
+	f.sess = x.bs.NewSession(fctx)
+	if err := f.run(fctx); err != nil {
+		return x.fetchErr(ctx, root, f, err)
+	}
+	if err := x.s.pinLocked(ctx, root, true); err != nil {
+		return fmt.Errorf("fetch %s: %w", root, err)
+	}
+	return nil
+}
+
+// connect dials peers. Failures do not stop a fetch (another peer may
+// have the content); they are kept to explain a timeout.
+func (x *Exchange) connect(ctx context.Context, peers []gossip.AddrInfo) error {
+	var errs []error
+	for _, ai := range peers {
+		if ai.ID == x.h.ID() {
+			continue
+		}
+		if err := x.h.Connect(ctx, ai); err != nil {
+			errs = append(errs, fmt.Errorf("connect to %s: %w", ai.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// connectMore connects to o.Providers, once.
+func (f *fetch) connectMore(ctx context.Context) {
+	if f.connected {
+		return
+	}
+	f.connected = true
+	if err := f.x.connect(ctx, f.o.Providers); err != nil {
+		f.connErrs = append(f.connErrs, err)
+	}
+}
+
+func (x *Exchange) fetchErr(ctx context.Context, root cid.Cid, f *fetch, err error) error {
+	connErrs := errors.Join(f.connErrs...)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return fmt.Errorf("fetch %s: %w", root, err)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
+		msg := fmt.Sprintf("fetch %s: %%w after %d blocks (%d bytes): make sure a peer that has it is online and reachable, or allow more time (%%w)", root, f.blocks, f.received)
+		if connErrs != nil {
+			return fmt.Errorf(msg+"; %w", ErrFetchTimeout, context.DeadlineExceeded, connErrs)
+		}
+		return fmt.Errorf(msg, ErrFetchTimeout, context.DeadlineExceeded)
+	case x.closed.Load():
+		return fmt.Errorf("fetch %s: exchange: %w", root, ErrClosed)
+	default:
+		return fmt.Errorf("fetch %s: %w", root, err)
+	}
+}
+
+// fetch is the state of one Exchange.Fetch.
+type fetch struct {
+	x        *Exchange
+	root     cid.Cid
+	o        FetchOptions
+	sess     exchange.Fetcher
+	seen     *cid.Set
+	received int64 // bytes of the DAG in the store so far
+	blocks   int
+
+	connected bool // connectMore ran
+	connErrs  []error
+}
+
+// run walks the DAG breadth first, a batch of CIDs at a time: blocks in
+// the store are read, the others fetched with one session request per
+// batch.
+func (f *fetch) run(ctx context.Context) error {
+	f.seen.Add(f.root)
+	queue, err := f.get(ctx, []cid.Cid{f.root}, true)
+	if err != nil {
+		return err
+	}
+	f.connectMore(ctx)
+	for len(queue) > 0 {
+		n := min(len(queue), fetchBatch)
+		batch := queue[:n:n]
+		queue = queue[n:]
+		next, err := f.get(ctx, batch, false)
+		if err != nil {
+			return err
+		}
+		queue = append(queue, next...)
+	}
+	return nil
+}
+
+// get makes sure the blocks ks are in the store, counting their size
+// against the cap, and returns their links not seen yet. isRoot checks the
+// root's claimed size first.
+func (f *fetch) get(ctx context.Context, ks []cid.Cid, isRoot bool) ([]cid.Cid, error) {
+	var links []cid.Cid
+	var missing []cid.Cid
+	for _, c := range ks {
+		var data []byte
+		size, err := f.x.s.bs.GetSize(ctx, c)
+		if err == nil && isRoot {
+			// The root's bytes state the claimed size.
+			var b blocks.Block
+			if b, err = f.x.s.bs.Get(ctx, c); err == nil {
+				data = b.RawData()
+			}
+		}
+		switch {
+		case err == nil:
+			l, err := f.accept(ctx, c, size, data)
+			if err != nil {
+				return nil, err
+			}
+			links = append(links, l...)
+		case format.IsNotFound(err):
+			missing = append(missing, c)
+		default:
+			return nil, blockErr(c, err)
+		}
+	}
+	if len(missing) == 0 {
+		return links, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f.x.want(missing)
+	defer f.x.unwant(missing)
+	remaining := make(map[string]cid.Cid, len(missing))
+	for _, c := range missing {
+		remaining[string(c.Hash())] = c
+	}
+	for len(remaining) > 0 {
+		ks := make([]cid.Cid, 0, len(remaining))
+		for _, c := range remaining {
+			ks = append(ks, c)
+		}
+		l, stalled, err := f.request(ctx, ks, remaining, isRoot)
+		links = append(links, l...)
+		if err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !stalled && len(remaining) > 0 {
+			return nil, fmt.Errorf("bitswap delivered %d of %d blocks", len(missing)-len(remaining), len(missing))
+		}
+		if stalled {
+			// A new session asks all connected peers afresh.
+			f.connectMore(ctx)
+			f.sess = f.x.bs.NewSession(ctx)
+		}
+	}
+	return links, nil
+}
+
+// request asks the session for ks once, storing and accepting the blocks
+// that arrive and deleting them from remaining. It gives up and reports
+// stalled when no block arrived for stallRetry: bitswap sometimes loses a
+// want (a provider busy sending other blocks trips its don't-have timeout,
+// and the want then waits for a rebroadcast 30 s or more later), and asking
+// again unsticks it.
+func (f *fetch) request(ctx context.Context, ks []cid.Cid, remaining map[string]cid.Cid, isRoot bool) (links []cid.Cid, stalled bool, err error) {
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch, err := f.sess.GetBlocks(rctx, ks)
+	if err != nil {
+		return nil, false, err
+	}
+	defer func() {
+		cancel()
+		for range ch {
+		}
+	}()
+	timer := time.NewTimer(stallRetry)
+	defer timer.Stop()
+	for {
+		select {
+		case b, ok := <-ch:
+			if !ok {
+				return links, false, nil
+			}
+			timer.Reset(stallRetry)
+			f.x.done(b.Cid())
+			k := string(b.Cid().Hash())
+			if _, ok := remaining[k]; !ok {
+				continue // a second copy
+			}
+			delete(remaining, k)
+			if err := f.x.s.bs.Put(ctx, b); err != nil {
+				return links, false, blockErr(b.Cid(), err)
+			}
+			if err := f.x.bs.NotifyNewBlocks(ctx, b); err != nil {
+				return links, false, fmt.Errorf("announce block %s: %w", b.Cid(), err)
+			}
+			var data []byte
+			if isRoot {
+				data = b.RawData()
+			}
+			l, err := f.accept(ctx, b.Cid(), len(b.RawData()), data)
+			if err != nil {
+				return links, false, err
+			}
+			links = append(links, l...)
+		case <-timer.C:
+			return links, true, nil
+		}
+	}
+}
+
+// accept counts block c of size bytes against the cap, reports progress and
+// returns c's links not seen yet. rootData is the block's bytes if c is the
+// root, whose claimed size is checked first.
+func (f *fetch) accept(ctx context.Context, c cid.Cid, size int, rootData []byte) ([]cid.Cid, error) {
+	if rootData != nil && f.o.MaxBytes > 0 {
+		if claim := claimedSize(c, rootData); claim > uint64(f.o.MaxBytes) {
+			return nil, fmt.Errorf("%w: root %s claims %d bytes, the cap is %d", ErrTooLarge, c, claim, f.o.MaxBytes)
+		}
+	}
+	f.blocks++
+	f.received += int64(size)
+	if f.o.MaxBytes > 0 && f.received > f.o.MaxBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes received, the cap", ErrTooLarge, f.o.MaxBytes)
+	}
+	if f.o.Progress != nil {
+		f.o.Progress(f.received)
+	}
+	if c.Prefix().Codec == cid.Raw {
+		return nil, nil
+	}
+	ls, err := format.GetLinks(ctx, f.x.s.dag, c)
+	if err != nil {
+		return nil, fmt.Errorf("read links of block %s: %w", c, err)
+	}
+	var out []cid.Cid
+	for _, l := range ls {
+		if f.seen.Visit(l.Cid) {
+			out = append(out, l.Cid)
+		}
+	}
+	return out, nil
+}
+
+// claimedSize is the size of the whole DAG that its root block claims: the
+// cumulative size of a dag-pb node (or its UnixFS file size if larger), or
+// the block's own length for other codecs, whose links claim nothing.
+func claimedSize(c cid.Cid, data []byte) uint64 {
+	n := uint64(len(data))
+	if c.Prefix().Codec != cid.DagProtobuf {
+		return n
+	}
+	pn, err := merkledag.DecodeProtobuf(data)
+	if err != nil {
+		return n
+	}
+	if s, err := pn.Size(); err == nil && s > n {
+		n = s
+	}
+	if fsn, err := unixfs.FSNodeFromBytes(pn.Data()); err == nil && fsn.FileSize() > n {
+		n = fsn.FileSize()
+	}
+	return n
+}
+
+// want records that a fetch is waiting for ks.
+func (x *Exchange) want(ks []cid.Cid) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, c := range ks {
+		x.wants[string(c.Hash())]++
+	}
+}
+
+// done records that a fetch received c; later copies of it are expected.
+func (x *Exchange) done(c cid.Cid) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.endWantLocked(string(c.Hash()))
+}
+
+// unwant ends the wants of ks that are still open (the fetch is over).
+func (x *Exchange) unwant(ks []cid.Cid) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, c := range ks {
+		k := string(c.Hash())
+		if _, ok := x.recent[k]; ok && x.wants[k] == 0 {
+			continue // already ended by done
+		}
+		x.endWantLocked(k)
+	}
+}
+
+func (x *Exchange) endWantLocked(k string) {
+	if x.wants[k] > 1 {
+		x.wants[k]--
+	} else {
+		delete(x.wants, k)
+	}
+	if _, ok := x.recent[k]; ok {
+		return
+	}
+	if len(x.recentQ) < recentWants {
+		x.recentQ = append(x.recentQ, k)
+	} else {
+		delete(x.recent, x.recentQ[x.recentI])
+		x.recentQ[x.recentI] = k
+		x.recentI = (x.recentI + 1) % recentWants
+	}
+	x.recent[k] = struct{}{}
+}
+
+// expected reports whether a block with multihash k may arrive.
+func (x *Exchange) expected(k string) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.wants[k] > 0 {
+		return true
+	}
+	_, ok := x.recent[k]
+	return ok
+}
+
+// drop closes the connection to p and reports it.
+func (x *Exchange) drop(p gossip.PeerID, err error) {
+	if x.closed.Load() {
+		return
+	}
+	x.drops.Add(1)
+	// Not on bitswap's receive goroutine: closing the peer's
+	// connections waits for its streams.
+	go func() {
+		defer x.drops.Done()
+		_ = x.h.Network().ClosePeer(p)
+		if x.onBad != nil {
+			x.onBad(p, err)
+		}
+	}()
+}
+
+// wantTracer sees every bitswap message the exchange receives and reports
+// peers that send blocks no fetch asked for.
+type wantTracer Exchange
+
+func (t *wantTracer) MessageReceived(p gossip.PeerID, m bsmsg.BitSwapMessage) {
+	x := (*Exchange)(t)
+	for _, b := range m.Blocks() {
+		if !x.expected(string(b.Cid().Hash())) {
+			x.drop(p, fmt.Errorf("%w: block %s", ErrUnwantedBlock, b.Cid()))
+			return
+		}
+	}
+}
+
+func (t *wantTracer) MessageSent(gossip.PeerID, bsmsg.BitSwapMessage) {}
