@@ -13,6 +13,7 @@ import (
 	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
 	uio "github.com/ipfs/boxo/ipld/unixfs/io"
+	pin "github.com/ipfs/boxo/pinning/pinner"
 	cid "github.com/ipfs/go-cid"
 	format "github.com/ipfs/go-ipld-format"
 	multicodec "github.com/multiformats/go-multicodec"
@@ -105,7 +106,9 @@ func (s *Store) AddFile(ctx context.Context, r io.Reader, p Profile, progress fu
 	if err := buf.Commit(); err != nil {
 		return cid.Undef, fmt.Errorf("import: write blocks: %w", err)
 	}
-	if err := s.pinner.Pin(ctx, root, true, ""); err != nil {
+	// Every block of the DAG was just written (Commit succeeded), so the
+	// pin need not walk it again, re-reading and re-hashing the file.
+	if err := s.pinner.PinWithMode(ctx, root.Cid(), pin.Recursive, ""); err != nil {
 		return cid.Undef, fmt.Errorf("import: pin %s: %w", root.Cid(), err)
 	}
 	if err := s.pinner.Flush(ctx); err != nil {
