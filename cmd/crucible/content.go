@@ -23,6 +23,25 @@ func openContentStore(ctx context.Context, e *env) (*contentstore.Store, error) 
 	return contentstore.Open(ctx, dir)
 }
 
+// useContentStore opens the data directory's content store for one
+// command, with a context that Ctrl-C cancels. The command defers
+// done(&err), which closes the store and the context and reports a failed
+// close through err.
+func useContentStore(e *env) (context.Context, *contentstore.Store, func(*error), error) {
+	ctx, cancel := signalContext()
+	s, err := openContentStore(ctx, e)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
+	return ctx, s, func(err *error) {
+		if cerr := s.Close(); cerr != nil && *err == nil {
+			*err = fmt.Errorf("close content store: %w", cerr)
+		}
+		cancel()
+	}, nil
+}
+
 func profileNames() string {
 	var names []string
 	for _, p := range contentstore.Profiles() {
@@ -61,17 +80,11 @@ func runContentAdd(e *env, args []string) (err error) {
 		return fmt.Errorf("%s is not a regular file (directories are not supported yet)", pos[0])
 	}
 
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := s.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close content store: %w", cerr)
-		}
-	}()
+	defer done(&err)
 	bar := newProgress(e.stderr, "adding", fi.Size())
 	c, err := s.AddFile(ctx, f, p, bar.update)
 	bar.done()
@@ -102,17 +115,11 @@ func runContentGet(e *env, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := s.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close content store: %w", cerr)
-		}
-	}()
+	defer done(&err)
 	if *out == "" {
 		return notFoundHint(s.Export(ctx, c, e.stdout), s)
 	}
@@ -161,17 +168,11 @@ func runContentStat(e *env, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := s.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close content store: %w", cerr)
-		}
-	}()
+	defer done(&err)
 	st, err := s.Stat(ctx, c)
 	if err != nil {
 		return notFoundHint(err, s)

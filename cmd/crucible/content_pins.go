@@ -10,14 +10,6 @@ import (
 	"github.com/crucible-net/crucible/contentstore"
 )
 
-// closeStore closes s and reports a close error only if the command
-// itself succeeded.
-func closeStore(s *contentstore.Store, err *error) {
-	if cerr := s.Close(); cerr != nil && *err == nil {
-		*err = fmt.Errorf("close content store: %w", cerr)
-	}
-}
-
 func runContentPinAdd(e *env, args []string) (err error) {
 	fs := e.newFlagSet("crucible content pin add", "CID [--direct]",
 		"Pin content so that `crucible content gc` keeps it. A recursive pin (the default) keeps\nthe whole DAG under CID and needs all of it in the local store; --direct keeps one block.")
@@ -33,13 +25,11 @@ func runContentPinAdd(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	if err := s.Pin(ctx, c, !*direct); err != nil {
 		return err
 	}
@@ -66,13 +56,11 @@ func runContentPinRm(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	if err := s.Unpin(ctx, c, !*direct); err != nil {
 		if errors.Is(err, contentstore.ErrNotPinned) {
 			return fmt.Errorf("%w; see the pins with `crucible content pin ls`", err)
@@ -93,13 +81,11 @@ func runContentPinLs(e *env, args []string) (err error) {
 	if len(pos) != 0 {
 		return fmt.Errorf("%w: want no arguments, got %d", errUsage, len(pos))
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	pins, err := s.Pins(ctx)
 	if err != nil {
 		return err
@@ -120,13 +106,11 @@ func runContentGC(e *env, args []string) (err error) {
 	if len(pos) != 0 {
 		return fmt.Errorf("%w: want no arguments, got %d", errUsage, len(pos))
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	res, gcErr := s.GC(ctx)
 	fmt.Fprintf(e.stdout, "removed %d blocks, freed %d bytes\n", res.Removed, res.Freed)
 	return gcErr
@@ -152,13 +136,11 @@ func runContentCARExport(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	// Write next to the target and rename, so a failed export leaves no
 	// partial file behind; the *os.File is the io.WriterAt CARv2 needs.
 	if err := writeFileAtomic(*out, func(w io.Writer) error { return s.ExportCAR(ctx, w, cids, *v2) }); err != nil {
@@ -194,13 +176,11 @@ func runContentCARImport(e *env, args []string) (err error) {
 		return err
 	}
 	defer f.Close()
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, err := openContentStore(ctx, e)
+	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer done(&err)
 	roots, err := s.ImportCAR(ctx, f)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", pos[0], err)
