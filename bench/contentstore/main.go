@@ -436,25 +436,37 @@ func phaseTCP(o options) (result, error) {
 	return result{Seconds: secs}, nil
 }
 
+// startNode opens the store in dir and serves it over bitswap from a new
+// loopback host; stop closes the exchange, the host and the store, in
+// that order.
+func startNode(ctx context.Context, dir string) (*contentstore.Store, gossip.Host, *contentstore.Exchange, func(), error) {
+	s, err := contentstore.Open(ctx, dir)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	h, err := gossip.NewLoopbackHost(ctx)
+	if err != nil {
+		s.Close()
+		return nil, nil, nil, nil, err
+	}
+	x, err := s.StartExchange(ctx, h, contentstore.ExchangeOptions{})
+	if err != nil {
+		h.Close()
+		s.Close()
+		return nil, nil, nil, nil, err
+	}
+	return s, h, x, func() { x.Close(); h.Close(); s.Close() }, nil
+}
+
 // phaseServe is the provider: it serves its store over bitswap from a
 // loopback host, prints the host's AddrInfo as one JSON line and stops
 // when its stdin is closed.
 func phaseServe(ctx context.Context, o options, stdout io.Writer) (result, error) {
-	s, err := contentstore.Open(ctx, o.store)
+	_, h, _, stop, err := startNode(ctx, o.store)
 	if err != nil {
 		return result{}, err
 	}
-	defer s.Close()
-	h, err := gossip.NewLoopbackHost(ctx)
-	if err != nil {
-		return result{}, err
-	}
-	defer h.Close()
-	x, err := s.StartExchange(ctx, h, contentstore.ExchangeOptions{})
-	if err != nil {
-		return result{}, err
-	}
-	defer x.Close()
+	defer stop()
 	if err := json.NewEncoder(stdout).Encode(gossip.AddrInfoOf(h)); err != nil {
 		return result{}, err
 	}
@@ -475,21 +487,11 @@ func phaseFetch(ctx context.Context, o options) (result, error) {
 	if err := json.Unmarshal([]byte(o.peer), &peer); err != nil {
 		return result{}, fmt.Errorf("-peer: %w", err)
 	}
-	s, err := contentstore.Open(ctx, o.store)
+	s, _, x, stop, err := startNode(ctx, o.store)
 	if err != nil {
 		return result{}, err
 	}
-	defer s.Close()
-	h, err := gossip.NewLoopbackHost(ctx)
-	if err != nil {
-		return result{}, err
-	}
-	defer h.Close()
-	x, err := s.StartExchange(ctx, h, contentstore.ExchangeOptions{})
-	if err != nil {
-		return result{}, err
-	}
-	defer x.Close()
+	defer stop()
 
 	fctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
