@@ -256,12 +256,14 @@ func printSimulation(w io.Writer, sc *consensus.Scenario, results []consensus.Ep
 func printBonds(w io.Writer, bonds consensus.Matrix, name func(int) string, f func(float64) string) {
 	var rows []int
 	var cols []uint32
+	held := make(map[uint32]bool)
 	for i, row := range bonds {
 		if len(row) > 0 {
 			rows = append(rows, i)
 		}
 		for _, e := range row {
-			if !slices.Contains(cols, e.UID) {
+			if !held[e.UID] {
+				held[e.UID] = true
 				cols = append(cols, e.UID)
 			}
 		}
