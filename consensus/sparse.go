@@ -145,17 +145,7 @@ func interpolate(a, b Matrix, ratio float64) Matrix {
 	case 1:
 		return b
 	}
-	out := allocRows(len(a), func(i int) int { return unionLen(a[i], b[i]) })
-	for i := range a {
-		r := out[i]
-		mergeRows(a[i], b[i], func(uid uint32, x, y float64) {
-			if v := x + float64(ratio*(y-x)); v > 0 {
-				r = append(r, Entry{uid, v})
-			}
-		})
-		out[i] = r
-	}
-	return out
+	return combine(a, b, func(_ uint32, x, y float64) float64 { return x + float64(ratio*(y-x)) })
 }
 
 // rowHadamard returns m_ij·s_i (row_hadamard_sparse).
@@ -173,11 +163,18 @@ func rowHadamard(m Matrix, s []float64) Matrix {
 // (mat_ema_sparse).
 func ema(next, prev Matrix, alpha float64) Matrix {
 	keep := 1 - alpha
-	out := allocRows(len(next), func(i int) int { return unionLen(next[i], prev[i]) })
-	for i := range next {
+	return combine(next, prev, func(_ uint32, x, y float64) float64 { return float64(alpha*x) + float64(keep*y) })
+}
+
+// combine returns f(uid, a_ij, b_ij) for every cell present in a or b,
+// keeping the cells > 0: the shape of every element-wise operation on two
+// sparse matrices here. a and b have the same rows.
+func combine(a, b Matrix, f func(uid uint32, x, y float64) float64) Matrix {
+	out := allocRows(len(a), func(i int) int { return unionLen(a[i], b[i]) })
+	for i := range a {
 		r := out[i]
-		mergeRows(next[i], prev[i], func(uid uint32, x, y float64) {
-			if v := float64(alpha*x) + float64(keep*y); v > 0 {
+		mergeRows(a[i], b[i], func(uid uint32, x, y float64) {
+			if v := f(uid, x, y); v > 0 {
 				r = append(r, Entry{uid, v})
 			}
 		})

@@ -228,20 +228,10 @@ func bondsYuma3(p Params, w, prev Matrix, activeStake, incentive, consensus []fl
 // mat_ema_alpha_sparse, a bond with no new weight decays rather than
 // vanishing.
 func liquidEMA(p Params, next, prev Matrix, consensus []float64) Matrix {
-	out := allocRows(len(next), func(i int) int { return unionLen(next[i], prev[i]) })
-	for i := range next {
-		r := out[i]
-		mergeRows(next[i], prev[i], func(uid uint32, w, b float64) {
-			a := alphaSigmoid(p, consensus[uid], w, b)
-			decayed := float64((1 - a) * b)
-			v := min(decayed+max(float64(a*w), 0), 1)
-			if v > 0 {
-				r = append(r, Entry{uid, v})
-			}
-		})
-		out[i] = r
-	}
-	return out
+	return combine(next, prev, func(uid uint32, w, b float64) float64 {
+		a := alphaSigmoid(p, consensus[uid], w, b)
+		return min(float64((1-a)*b)+max(float64(a*w), 0), 1)
+	})
 }
 
 // alphaSigmoid is subtensor's alpha_sigmoid: the further a validator buys
