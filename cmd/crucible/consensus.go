@@ -114,7 +114,7 @@ func readScenario(path string) (*consensus.Scenario, error) {
 	}
 	sc := &consensus.Scenario{Params: consensus.DefaultParams()}
 	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".json" || (ext != ".csv" && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '{') {
+	if ext == ".json" || (ext != ".csv" && bytes.HasPrefix(bytes.TrimSpace(b), []byte("{"))) {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(sc); err != nil {
