@@ -52,7 +52,15 @@ func (s *Store) ExportCAR(ctx context.Context, w io.Writer, roots []cid.Cid, v2 
 	unlock := s.bs.PinLock(ctx)
 	defer unlock.Unlock(ctx)
 
-	car, err := carstorage.NewWritable(w, roots, carv2.WriteAsCarV1(!v2))
+	if !v2 {
+		// Streamed: a CARv1 never goes back to patch its header, and
+		// an *os.File that is a pipe cannot seek.
+		w = struct{ io.Writer }{w}
+	}
+	// Identity CIDs are written as blocks, and blocks are told apart by
+	// their whole CID (a CIDv0 and a CIDv1 of the same bytes are two
+	// blocks), as `ipfs dag export` does.
+	car, err := carstorage.NewWritable(w, roots, carv2.WriteAsCarV1(!v2), carv2.StoreIdentityCIDs(true), carv2.UseWholeCIDs(true))
 	if err != nil {
 		return fmt.Errorf("export CAR: %w", err)
 	}

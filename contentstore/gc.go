@@ -7,16 +7,18 @@ import (
 
 	pin "github.com/ipfs/boxo/pinning/pinner"
 	cid "github.com/ipfs/go-cid"
-	datastore "github.com/ipfs/go-datastore"
 )
 
 // GCResult says what one garbage collection removed.
 type GCResult struct {
 	// Removed is the number of blocks deleted.
 	Removed int
-	// Freed is the sum of the deleted blocks' sizes in bytes (block data,
-	// not the file system's allocation).
+	// Freed is the sum of the deleted blocks' sizes in bytes.
 	Freed int64
+	// Reclaimed is the disk space given back, in bytes: deleted blocks
+	// leave their pack file only when the pack is rewritten, which
+	// happens once less than half of it is in use.
+	Reclaimed int64
 }
 
 // GC deletes every block that no pin keeps: blocks reachable from a
@@ -71,10 +73,10 @@ func (s *Store) GC(ctx context.Context) (GCResult, error) {
 		// AllKeysChan closes its channel on cancellation.
 		return res, fmt.Errorf("gc interrupted: %w", err)
 	}
-	if gds, ok := s.blocks.(datastore.GCDatastore); ok {
-		if err := gds.CollectGarbage(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("compact block datastore: %w", err))
-		}
+	freed, err := s.packs.compact(ctx)
+	res.Reclaimed = freed
+	if err != nil {
+		errs = append(errs, fmt.Errorf("compact packs: %w", err))
 	}
 	if len(errs) > 0 {
 		return res, fmt.Errorf("gc incomplete, could not delete some blocks: %w", errors.Join(errs...))

@@ -71,6 +71,10 @@ func (s *Store) pinLocked(ctx context.Context, c cid.Cid, recursive bool) error 
 			return fmt.Errorf("pin %s: %w", c, missing(c, c, format.ErrNotFound{Cid: c}))
 		}
 	}
+	// The blocks must be on disk before the pin that keeps them is.
+	if err := s.packs.sync(); err != nil {
+		return fmt.Errorf("pin %s: %w", c, err)
+	}
 	// PinWithMode does not walk the DAG again (Pin would read every
 	// block through the DAG service); for a recursive pin it also
 	// replaces a direct pin of c.

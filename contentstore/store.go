@@ -17,8 +17,6 @@ import (
 	"github.com/ipfs/boxo/verifcid"
 	blocks "github.com/ipfs/go-block-format"
 	cid "github.com/ipfs/go-cid"
-	"github.com/ipfs/go-datastore"
-	flatfs "github.com/ipfs/go-ds-flatfs"
 	pebbleds "github.com/ipfs/go-ds-pebble"
 	format "github.com/ipfs/go-ipld-format"
 
@@ -29,16 +27,16 @@ import (
 	_ "github.com/ipld/go-ipld-prime/codec/dagcbor"
 )
 
-// Store is a content store on disk: blocks in a flatfs directory, pins and
-// other metadata in pebble. It works offline; nothing here talks to the
-// network.
+// Store is a content store on disk: blocks appended to pack files under
+// <dir>/blocks, and the index of those blocks and the pins in pebble under
+// <dir>/meta. It works offline; nothing here talks to the network.
 //
 // A Store is safe for concurrent use. Close it when done.
 type Store struct {
 	dir       string
-	blocks    datastore.Batching      // flatfs at <dir>/blocks
-	meta      datastore.Batching      // pebble at <dir>/meta: pins and other metadata
-	bs        blockstore.GCBlockstore // hash-checked on put and get; GC lock for imports and GC
+	meta      *pebbleds.Datastore     // pebble at <dir>/meta: the block index and the pins
+	packs     *packStore              // the blocks
+	bs        blockstore.GCBlockstore // packs with identity CIDs answered inline; GC lock for imports and GC
 	dag       format.DAGService       // offline DAG service over bs
 	pinner    pin.Pinner              // recursive and direct pins, stored in meta
 	closeOnce sync.Once
@@ -50,33 +48,41 @@ type Store struct {
 //
 // # Notes
 //
-// Blocks are written by flatfs with sync on: each block goes to a temporary
-// file that is fsynced and renamed, so a crash leaves either the whole block
-// or none of it. Only one process may open a store at a time (pebble holds a
-// lock on <dir>/meta).
+// Every method that stores something makes it durable before it returns
+// (see docs/RATIONALE.md): a crash, even a power cut, loses nothing a
+// method reported as stored, and never leaves a damaged block behind. Only
+// one process may open a store at a time (pebble locks <dir>/meta).
+//
+// A store written by an earlier version, with blocks in flatfs files, is
+// converted on the first Open; the flatfs files are removed once every
+// block is safely in the packs.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create content store directory: %w", err)
 	}
-	fds, err := flatfs.CreateOrOpen(filepath.Join(dir, "blocks"), flatfs.NextToLast(2), true)
-	if err != nil {
-		return nil, fmt.Errorf("open block store %s: %w", filepath.Join(dir, "blocks"), err)
-	}
 	mds, err := pebbleds.NewDatastore(filepath.Join(dir, "meta"))
 	if err != nil {
-		fds.Close()
 		return nil, fmt.Errorf("open metadata store %s (is another crucible process using this data directory?): %w", filepath.Join(dir, "meta"), err)
 	}
-	base := blockstore.NewBlockstore(fds, blockstore.NoPrefix())
-	bs := blockstore.NewGCBlockstore(&checkedBlockstore{ValidatingBlockstore: blockstore.ValidatingBlockstore{Blockstore: base}}, blockstore.NewGCLocker())
+	packs, err := openPacks(filepath.Join(dir, "blocks"), mds.DB)
+	if err != nil {
+		mds.Close()
+		return nil, fmt.Errorf("open block store %s: %w", filepath.Join(dir, "blocks"), err)
+	}
+	if err := migrateFlatfs(ctx, filepath.Join(dir, "blocks"), packs); err != nil {
+		packs.close()
+		mds.Close()
+		return nil, err
+	}
+	bs := blockstore.NewGCBlockstore(blockstore.NewIdStore(packs), blockstore.NewGCLocker())
 	dag := merkledag.NewDAGService(blockservice.New(bs, offline.Exchange(bs)))
 	pinner, err := dspinner.New(ctx, mds, dag)
 	if err != nil {
+		packs.close()
 		mds.Close()
-		fds.Close()
 		return nil, fmt.Errorf("load pins: %w", err)
 	}
-	return &Store{dir: dir, blocks: fds, meta: mds, bs: bs, dag: dag, pinner: pinner}, nil
+	return &Store{dir: dir, meta: mds, packs: packs, bs: bs, dag: dag, pinner: pinner}, nil
 }
 
 // Dir returns the data directory the store was opened in.
@@ -86,7 +92,7 @@ func (s *Store) Dir() string { return s.dir }
 // later calls return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		s.closeErr = errors.Join(s.pinner.Close(), s.meta.Close(), s.blocks.Close())
+		s.closeErr = errors.Join(s.pinner.Close(), s.packs.close(), s.meta.Close())
 	})
 	return s.closeErr
 }
@@ -111,8 +117,8 @@ func (s *Store) GetBlock(ctx context.Context, c cid.Cid) ([]byte, error) {
 }
 
 // PutBlock stores data as block c after checking that data hashes to c
-// and that c uses an accepted hash function. Putting a block that is
-// already stored is a no-op.
+// and that c uses an accepted hash function, and makes it durable before
+// returning. Putting a block that is already stored is a no-op.
 //
 // A block that is not pinned and not reachable from a pin may be removed
 // by the next garbage collection.
@@ -122,6 +128,9 @@ func (s *Store) PutBlock(ctx context.Context, c cid.Cid, data []byte) error {
 		return blockErr(c, err)
 	}
 	if err := s.bs.Put(ctx, b); err != nil {
+		return blockErr(c, err)
+	}
+	if err := s.packs.sync(); err != nil {
 		return blockErr(c, err)
 	}
 	return nil
@@ -136,45 +145,9 @@ func blockErr(c cid.Cid, err error) error {
 		return fmt.Errorf("block %s: %w", c, ErrHashMismatch)
 	case errors.Is(err, verifcid.ErrPossiblyInsecureHashFunction), errors.Is(err, verifcid.ErrDigestTooSmall), errors.Is(err, verifcid.ErrDigestTooLarge):
 		return fmt.Errorf("block %s: %w: %v", c, ErrInvalidCID, err)
+	case errors.Is(err, ErrClosed), errors.Is(err, ErrDiskFull):
+		return fmt.Errorf("block %s: %w", c, err)
 	default:
 		return fmt.Errorf("block %s: %w", c, err)
 	}
-}
-
-// checkedBlockstore hashes every block on get (through the embedded
-// ValidatingBlockstore) and on put, and refuses CIDs with hash functions
-// that are not allowed, so nothing enters the store under a wrong name.
-type checkedBlockstore struct {
-	blockstore.ValidatingBlockstore
-}
-
-func (bs *checkedBlockstore) check(b blocks.Block) error {
-	c := b.Cid()
-	if err := verifcid.ValidateCid(verifcid.DefaultAllowlist, c); err != nil {
-		return err
-	}
-	sum, err := c.Prefix().Sum(b.RawData())
-	if err != nil {
-		return err
-	}
-	if !sum.Equals(c) {
-		return blockstore.ErrHashMismatch
-	}
-	return nil
-}
-
-func (bs *checkedBlockstore) Put(ctx context.Context, b blocks.Block) error {
-	if err := bs.check(b); err != nil {
-		return err
-	}
-	return bs.ValidatingBlockstore.Put(ctx, b)
-}
-
-func (bs *checkedBlockstore) PutMany(ctx context.Context, bl []blocks.Block) error {
-	for _, b := range bl {
-		if err := bs.check(b); err != nil {
-			return err
-		}
-	}
-	return bs.ValidatingBlockstore.PutMany(ctx, bl)
 }

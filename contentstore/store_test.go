@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,22 +93,40 @@ func TestBlocks(t *testing.T) {
 	}
 
 	// Corrupt the block on disk: reading it must fail, not return bad bytes.
-	var files []string
-	filepath.WalkDir(filepath.Join(dir, "blocks"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(p, ".data") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if len(files) != 1 {
-		t.Fatalf("found %d block files, want 1: %v", len(files), files)
-	}
-	if err := os.WriteFile(files[0], []byte("corrupted!"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	corruptOnDisk(t, dir, data)
 	if _, err := s.GetBlock(ctx, c); !errors.Is(err, ErrHashMismatch) {
 		t.Fatalf("GetBlock of a corrupt block: %v, want ErrHashMismatch", err)
 	}
+}
+
+// corruptOnDisk flips a byte of data where it is stored in the pack files
+// of the store in dir, as disk damage would.
+func corruptOnDisk(t testing.TB, dir string, data []byte) {
+	t.Helper()
+	packs, err := filepath.Glob(filepath.Join(dir, "blocks", "*"+packExt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range packs {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := bytes.Index(b, data)
+		if i < 0 {
+			continue
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteAt([]byte{b[i] ^ 0xff}, int64(i)); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatalf("%d bytes of data not found in the packs %v", len(data), packs)
 }
 
 func TestPutBlockRejectsInsecureHash(t *testing.T) {

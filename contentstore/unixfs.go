@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	chunker "github.com/ipfs/boxo/chunker"
 	"io"
 	"strings"
 
-	chunker "github.com/ipfs/boxo/chunker"
 	"github.com/ipfs/boxo/ipld/merkledag"
 	"github.com/ipfs/boxo/ipld/unixfs"
-	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
-	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
 	uio "github.com/ipfs/boxo/ipld/unixfs/io"
-	pin "github.com/ipfs/boxo/pinning/pinner"
 	cid "github.com/ipfs/go-cid"
-	format "github.com/ipfs/go-ipld-format"
 	multicodec "github.com/multiformats/go-multicodec"
 )
 
@@ -79,85 +75,6 @@ func (p Profile) validate() error {
 		return fmt.Errorf("profile %q: max links %d, want at least 2", p.Name, p.MaxLinks)
 	}
 	return nil
-}
-
-// AddFile imports the bytes of r as a UnixFS file with profile p, pins its
-// root recursively and returns the root's CID. If progress is not nil it
-// is called with the number of bytes read so far, after each chunk.
-//
-// # Notes
-//
-// Import streams: memory stays bounded by a few chunks and one path of the
-// tree, whatever the file size. The file is pinned only once every block
-// is on disk, and garbage collection waits while an import runs, so an
-// import that fails or is cancelled leaves nothing pinned (its blocks are
-// left for the next GC).
-func (s *Store) AddFile(ctx context.Context, r io.Reader, p Profile, progress func(int64)) (cid.Cid, error) {
-	if err := p.validate(); err != nil {
-		return cid.Undef, err
-	}
-	defer s.bs.PinLock(ctx).Unlock(ctx)
-
-	buf := format.NewBufferedDAG(ctx, s.dag)
-	root, err := buildFile(ctx, buf, r, p, progress)
-	if err != nil {
-		return cid.Undef, err
-	}
-	if err := buf.Commit(); err != nil {
-		return cid.Undef, fmt.Errorf("import: write blocks: %w", err)
-	}
-	// Every block of the DAG was just written (Commit succeeded), so the
-	// pin need not walk it again, re-reading and re-hashing the file.
-	if err := s.pinner.PinWithMode(ctx, root.Cid(), pin.Recursive, ""); err != nil {
-		return cid.Undef, fmt.Errorf("import: pin %s: %w", root.Cid(), err)
-	}
-	if err := s.pinner.Flush(ctx); err != nil {
-		return cid.Undef, fmt.Errorf("import: save pin %s: %w", root.Cid(), err)
-	}
-	return root.Cid(), nil
-}
-
-// buildFile chunks r and lays the UnixFS DAG out into dag with profile p,
-// returning the root. The chunk size and link count are passed explicitly:
-// boxo's globals (which uio.UnixFS_v1_2025.ApplyGlobals changes) are never
-// read.
-func buildFile(ctx context.Context, dag format.DAGService, r io.Reader, p Profile, progress func(int64)) (format.Node, error) {
-	params := helpers.DagBuilderParams{
-		Dagserv:    dag,
-		RawLeaves:  true,
-		Maxlinks:   p.MaxLinks,
-		CidBuilder: merkledag.V1CidPrefix(),
-	}
-	db, err := params.New(chunker.NewSizeSplitter(&ctxReader{ctx: ctx, r: r, progress: progress}, p.ChunkSize))
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	root, err := balanced.Layout(db)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	return root, nil
-}
-
-// ctxReader stops a streaming import when ctx is done and reports
-// progress.
-type ctxReader struct {
-	ctx      context.Context
-	r        io.Reader
-	n        int64
-	progress func(int64)
-}
-
-func (r *ctxReader) Read(p []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := r.r.Read(p)
-	r.n += int64(n)
-	if n > 0 && r.progress != nil {
-		r.progress(r.n)
-	}
-	return n, err
 }
 
 // Export writes the UnixFS file c to w, byte for byte as it was imported.
