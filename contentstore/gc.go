@@ -40,6 +40,10 @@ type GCResult struct {
 func (s *Store) GC(ctx context.Context) (GCResult, error) {
 	unlock := s.bs.GCLock(ctx)
 	defer unlock.Unlock(ctx)
+	// Deleting writes to the index too; see defaultReserve.
+	if err := s.packs.haveSpace(0, s.packs.reserve/4); err != nil {
+		return GCResult{}, fmt.Errorf("gc: %w", err)
+	}
 
 	keep, err := s.markPinned(ctx)
 	if err != nil {

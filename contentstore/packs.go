@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -58,6 +59,14 @@ const (
 	// live, so smaller packs reclaim space sooner; larger ones mean
 	// fewer files.
 	maxPackSize = 256 << 20
+
+	// defaultReserve is the disk space the store leaves free: appends
+	// stop with ErrDiskFull when less would remain. Pebble, which holds
+	// the index and the pins, treats a failed write to its log as fatal
+	// and exits the process, so it must never be the one to find the
+	// disk full; the reserve keeps room for its log, its flushes and
+	// compactions, and for garbage collection to record deletions.
+	defaultReserve = 64 << 20
 
 	// writebackEvery is how many appended bytes make the store ask the
 	// kernel to start writing a pack's dirty pages to disk, so that the
@@ -156,6 +165,9 @@ type packStore struct {
 
 	// Under wmu.
 	active *packFile
+	budget int64 // bytes that may be appended before the next look at the free space
+
+	reserve int64 // disk space left free; defaultReserve but in tests
 
 	writeback chan writebackRange
 	flushDone chan struct{}
@@ -181,6 +193,7 @@ func openPacks(dir string, db *pebble.DB) (*packStore, error) {
 		pending:   make(map[string]packLoc),
 		dirty:     make(map[uint32]*packFile),
 		nextID:    1,
+		reserve:   defaultReserve,
 		writeback: make(chan writebackRange, 64),
 		flushDone: make(chan struct{}),
 	}
@@ -243,13 +256,21 @@ func (ps *packStore) recover() error {
 			f.Close()
 			return fmt.Errorf("open pack %s: %w", path, err)
 		}
-		if fi.Size() > n {
+		p := &packFile{id: id, path: path, f: f, size: n, kicked: n}
+		switch {
+		case fi.Size() > n:
 			if err := f.Truncate(n); err != nil {
 				f.Close()
 				return fmt.Errorf("cut pack %s back to its last sync: %w", path, err)
 			}
+		case fi.Size() < n:
+			// Synced bytes are gone: the disk or the file system
+			// lost them. Reading the blocks there fails as damage;
+			// append to a new pack.
+			p.size = fi.Size()
+			p.failedErr = fmt.Errorf("pack %s is %d bytes, shorter than the %d bytes synced to it", path, fi.Size(), n)
 		}
-		ps.packs[id] = &packFile{id: id, path: path, f: f, size: n, kicked: n}
+		ps.packs[id] = p
 	}
 	for id := range durable {
 		ps.nextID = max(ps.nextID, id+1)
@@ -399,6 +420,10 @@ func (ps *packStore) readAt(loc packLoc, h mh.Multihash) (c cid.Cid, data []byte
 	}
 	rec := make([]byte, int(loc.hdr)+int(loc.n))
 	if _, err := p.f.ReadAt(rec, loc.off); err != nil {
+		if errors.Is(err, io.EOF) {
+			// The index names bytes past the end of the pack.
+			return cid.Undef, nil, false, fmt.Errorf("pack %s at %d: %w: the pack ends early", p.path, loc.off, blockstore.ErrHashMismatch)
+		}
 		return cid.Undef, nil, false, fmt.Errorf("read pack %s at %d: %w", p.path, loc.off, err)
 	}
 	c, data, err = parseRecord(rec, int(loc.hdr))
@@ -505,12 +530,16 @@ func (ps *packStore) appendRecord(c cid.Cid, data []byte, from *packLoc) error {
 			return err
 		}
 	}
+	if err := ps.takeSpace(n); err != nil {
+		return fmt.Errorf("append block %s: %w", c, err)
+	}
 	p, err := ps.activePack(n)
 	if err != nil {
 		return err
 	}
 	off := p.size
-	if _, err := p.f.WriteAt(hdr, off); err == nil {
+	_, err = p.f.WriteAt(hdr, off)
+	if err == nil {
 		_, err = p.f.WriteAt(data, off+int64(len(hdr)))
 	}
 	if err != nil {
@@ -548,6 +577,40 @@ func (ps *packStore) writable() error {
 		return fmt.Errorf("the block store stopped taking writes after a failed sync; restart to recover: %w", ps.failed)
 	}
 	return nil
+}
+
+// takeSpace accounts for n bytes about to be appended, looking at the free
+// space when the budget from the last look is spent. A look allows a
+// quarter of the reserve to be appended before the next, so that other
+// writers to the disk meanwhile cannot eat more than that of the reserve
+// unnoticed. The caller holds wmu.
+func (ps *packStore) takeSpace(n int64) error {
+	if ps.budget < n {
+		free, ok := freeSpace(ps.dir)
+		if ok && free-n < ps.reserve {
+			ps.budget = 0
+			return ps.diskFull(free, ps.reserve)
+		}
+		ps.budget = n + ps.reserve/4
+		if ok {
+			ps.budget = min(ps.budget, free-ps.reserve)
+		}
+	}
+	ps.budget -= n
+	return nil
+}
+
+// haveSpace returns ErrDiskFull unless n bytes can be written with at
+// least reserve bytes still free afterwards.
+func (ps *packStore) haveSpace(n, reserve int64) error {
+	if free, ok := freeSpace(ps.dir); ok && free-n < reserve {
+		return ps.diskFull(free, reserve)
+	}
+	return nil
+}
+
+func (ps *packStore) diskFull(free, reserve int64) error {
+	return fmt.Errorf("%w: %d bytes free on the file system of %s, and the store keeps %d bytes free for its index; free some space (`crucible content gc` removes unpinned content)", ErrDiskFull, free, ps.dir, reserve)
 }
 
 // writeErr marks a full disk with ErrDiskFull.
@@ -614,6 +677,13 @@ func (ps *packStore) sync() error {
 		ps.wmu.Unlock()
 		return nil
 	}
+	// The index entries go to pebble's log, which must not fill the
+	// disk (see defaultReserve): they may use half of the reserve.
+	if err := ps.haveSpace(int64(len(ps.pending))*indexEntrySize, ps.reserve/2); err != nil {
+		ps.mu.Unlock()
+		ps.wmu.Unlock()
+		return fmt.Errorf("sync blocks: %w", err)
+	}
 	var packs []packState
 	for _, p := range ps.dirty {
 		packs = append(packs, packState{p: p, size: p.size, new: p.new})
@@ -636,6 +706,9 @@ func (ps *packStore) sync() error {
 	}
 	return nil
 }
+
+// indexEntrySize bounds the bytes one index entry takes in pebble's log.
+const indexEntrySize = 128
 
 // packState is a pack's length when a sync began, and whether the pack
 // was created since the last sync.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -389,5 +390,38 @@ func TestLocEncoding(t *testing.T) {
 		if _, err := decodeLoc(b); err == nil {
 			t.Errorf("decodeLoc(%x) accepted", b)
 		}
+	}
+}
+
+// TestPacksShorterThanSynced: a pack that lost synced bytes (disk damage)
+// still opens; the blocks in the lost part read as damaged, the others
+// read, and new blocks go to a new pack.
+func TestPacksShorterThanSynced(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, firstData := pinTestAdd(t, s, 1000, 1)
+	second, _ := pinTestAdd(t, s, 1000, 2)
+	s.Close()
+	path := filepath.Join(dir, "blocks", packName(1))
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()-500); err != nil {
+		t.Fatal(err)
+	}
+	s = storeTestOpen(t, dir)
+	if !bytes.Equal(exportBytes(t, s, first), firstData) {
+		t.Error("block before the lost part changed")
+	}
+	if _, err := s.GetBlock(t.Context(), second); !errors.Is(err, ErrHashMismatch) {
+		t.Errorf("block in the lost part: %v, want ErrHashMismatch", err)
+	}
+	pinTestAdd(t, s, 1000, 3)
+	if _, err := os.Stat(filepath.Join(dir, "blocks", packName(2))); err != nil {
+		t.Errorf("no new pack after a damaged one: %v", err)
 	}
 }
