@@ -1,6 +1,7 @@
 package contentstore
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -137,6 +138,36 @@ func BenchmarkExport(b *testing.B) {
 				if err := s.Export(b.Context(), root, io.Discard); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkFetch fetches a file between two nodes in this process, each
+// with its own on-disk store and loopback libp2p host, into a new fetcher
+// store each time. bench/contentstore measures the same with one process
+// per node, next to a raw TCP copy.
+func BenchmarkFetch(b *testing.B) {
+	for _, size := range benchSizes() {
+		b.Run(benchSizeName(size), func(b *testing.B) {
+			provider := exTestNodeNew(b)
+			root, err := provider.s.AddFile(b.Context(), bytes.NewReader(pinTestData(int(size), 1)), DefaultProfile, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(size)
+			for b.Loop() {
+				b.StopTimer()
+				fetcher := exTestNodeNew(b)
+				b.StartTimer()
+				if err := exTestFetch(b, fetcher, root, FetchOptions{First: provider.info()}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				fetcher.x.Close()
+				fetcher.h.Close()
+				fetcher.s.Close()
+				b.StartTimer()
 			}
 		})
 	}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/crucible-net/crucible/gossip"
 	"github.com/ipfs/boxo/bitswap"
+	"github.com/ipfs/boxo/bitswap/client"
 	bsmsg "github.com/ipfs/boxo/bitswap/message"
 	"github.com/ipfs/boxo/bitswap/network/bsnet"
 	"github.com/ipfs/boxo/exchange"
@@ -31,8 +34,14 @@ var ErrFetchTimeout = errors.New("fetch timed out")
 // such an unwanted block.
 var ErrUnwantedBlock = errors.New("peer sent a block that was not asked for")
 
-// fetchBatch is how many CIDs one bitswap request of a fetch asks for.
-const fetchBatch = 512
+// A fetch keeps up to fetchWindow blocks asked for and not yet received,
+// asking for them fetchBatch at a time as earlier ones arrive, so that the
+// provider is never idle between batches and at most fetchWindow blocks
+// (64 MiB of 256 KiB chunks) wait in memory if the store falls behind.
+const (
+	fetchWindow = 256
+	fetchBatch  = 64
+)
 
 // stallRetry is how long a fetch waits without receiving any block before
 // it asks for the missing ones again.
@@ -102,8 +111,23 @@ func (s *Store) StartExchange(ctx context.Context, h gossip.Host, opts ExchangeO
 		recent:  make(map[string]struct{}),
 		recentQ: make([]string, 0, recentWants),
 	}
+	// Tuned for a few large blocks rather than many small ones
+	// (docs/BENCHMARKS.md has the measurements): a provider keeps 4 MiB
+	// per peer in flight and packs blocks into messages of up to 1 MiB
+	// instead of one 256 KiB block per stream, and a fetcher waits 2 s,
+	// not 50 ms, before it takes a busy provider's silence for "I don't
+	// have it".
+	dontHave := client.DefaultDontHaveTimeoutConfig()
+	dontHave.MinTimeout = 2 * time.Second
+	dontHave.MaxTimeout = max(dontHave.MaxTimeout, dontHave.MinTimeout)
 	x.bs = bitswap.New(ctx, bsnet.NewFromIpfsHost(h), opts.ProviderFinder, s.bs,
 		bitswap.WithTracer((*wantTracer)(x)),
+		bitswap.MaxOutstandingBytesPerPeer(4<<20),
+		bitswap.WithTargetMessageSize(1<<20),
+		bitswap.EngineTaskWorkerCount(4),
+		bitswap.TaskWorkerCount(4),
+		bitswap.WithoutDuplicatedBlockStats(),
+		bitswap.WithClientOption(client.WithDontHaveTimeoutConfig(dontHave)),
 	)
 	return x, nil
 }
@@ -263,147 +287,223 @@ type fetch struct {
 	connErrs  []error
 }
 
-// run walks the DAG breadth first, a batch of CIDs at a time: blocks in
-// the store are read, the others fetched with one session request per
-// batch.
+// run gets the root alone (its claimed size is checked before anything
+// else is asked for), then the rest of the DAG breadth first.
 func (f *fetch) run(ctx context.Context) error {
 	f.seen.Add(f.root)
-	queue, err := f.get(ctx, []cid.Cid{f.root}, true)
+	links, err := f.getAll(ctx, []cid.Cid{f.root}, true)
 	if err != nil {
 		return err
 	}
 	f.connectMore(ctx)
-	for len(queue) > 0 {
-		n := min(len(queue), fetchBatch)
-		batch := queue[:n:n]
-		queue = queue[n:]
-		next, err := f.get(ctx, batch, false)
-		if err != nil {
-			return err
-		}
-		queue = append(queue, next...)
-	}
-	return nil
+	_, err = f.getAll(ctx, links, false)
+	return err
 }
 
-// get makes sure the blocks ks are in the store, counting their size
-// against the cap, and returns their links not seen yet. isRoot checks the
-// root's claimed size first.
-func (f *fetch) get(ctx context.Context, ks []cid.Cid, isRoot bool) ([]cid.Cid, error) {
-	var links []cid.Cid
-	var missing []cid.Cid
-	for _, c := range ks {
-		var data []byte
-		size, err := f.x.s.bs.GetSize(ctx, c)
-		if err == nil && isRoot {
-			// The root's bytes state the claimed size.
-			var b blocks.Block
-			if b, err = f.x.s.bs.Get(ctx, c); err == nil {
-				data = b.RawData()
-			}
-		}
-		switch {
-		case err == nil:
-			l, err := f.accept(ctx, c, size, data)
-			if err != nil {
-				return nil, err
-			}
-			links = append(links, l...)
-		case format.IsNotFound(err):
-			missing = append(missing, c)
-		default:
-			return nil, blockErr(c, err)
+// getAll makes sure the blocks ks, and every block they link to that was
+// not seen yet, are in the store. Blocks in the store are read; the others
+// are asked for in batches of fetchBatch on the session, keeping up to
+// fetchWindow outstanding, and each arriving block's links join the queue.
+// With isRoot, ks is the root alone and its links are returned instead of
+// followed.
+func (f *fetch) getAll(ctx context.Context, ks []cid.Cid, isRoot bool) ([]cid.Cid, error) {
+	queue := slices.Clone(ks)
+	var rootLinks []cid.Cid
+	follow := func(links []cid.Cid) {
+		if isRoot {
+			rootLinks = append(rootLinks, links...)
+		} else {
+			queue = append(queue, links...)
 		}
 	}
-	if len(missing) == 0 {
-		return links, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f.x.want(missing)
-	defer f.x.unwant(missing)
-	remaining := make(map[string]cid.Cid, len(missing))
-	for _, c := range missing {
-		remaining[string(c.Hash())] = c
-	}
-	for len(remaining) > 0 {
-		ks := make([]cid.Cid, 0, len(remaining))
-		for _, c := range remaining {
-			ks = append(ks, c)
-		}
-		l, stalled, err := f.request(ctx, ks, remaining, isRoot)
-		links = append(links, l...)
-		if err != nil {
-			return nil, err
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if !stalled && len(remaining) > 0 {
-			return nil, fmt.Errorf("bitswap delivered %d of %d blocks", len(missing)-len(remaining), len(missing))
-		}
-		if stalled {
-			// A new session asks all connected peers afresh.
-			f.connectMore(ctx)
-			f.sess = f.x.bs.NewSession(ctx)
-		}
-	}
-	return links, nil
-}
-
-// request asks the session for ks once, storing and accepting the blocks
-// that arrive and deleting them from remaining. It gives up and reports
-// stalled when no block arrived for stallRetry: bitswap sometimes loses a
-// want (a provider busy sending other blocks trips its don't-have timeout,
-// and the want then waits for a rebroadcast 30 s or more later), and asking
-// again unsticks it.
-func (f *fetch) request(ctx context.Context, ks []cid.Cid, remaining map[string]cid.Cid, isRoot bool) (links []cid.Cid, stalled bool, err error) {
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ch, err := f.sess.GetBlocks(rctx, ks)
-	if err != nil {
-		return nil, false, err
-	}
-	defer func() {
-		cancel()
-		for range ch {
-		}
-	}()
+	w := newWantWindow(f.x, f.sess)
+	defer w.close()
 	timer := time.NewTimer(stallRetry)
 	defer timer.Stop()
 	for {
-		select {
-		case b, ok := <-ch:
-			if !ok {
-				return links, false, nil
+		// Fill the window: blocks already stored are taken at once,
+		// the others asked for.
+		var batch []cid.Cid
+		for len(queue) > 0 && w.len()+len(batch) < fetchWindow {
+			c := queue[0]
+			queue = queue[1:]
+			links, stored, err := f.local(ctx, c, isRoot)
+			if err != nil {
+				return nil, err
 			}
+			if stored {
+				follow(links)
+				continue
+			}
+			batch = append(batch, c)
+			if len(batch) == fetchBatch {
+				if err := w.ask(ctx, batch); err != nil {
+					return nil, err
+				}
+				batch = nil
+			}
+		}
+		if len(batch) > 0 {
+			if err := w.ask(ctx, batch); err != nil {
+				return nil, err
+			}
+		}
+		if w.len() == 0 && len(queue) == 0 {
+			return rootLinks, nil
+		}
+		select {
+		case b := <-w.blocks:
 			timer.Reset(stallRetry)
-			f.x.done(b.Cid())
-			k := string(b.Cid().Hash())
-			if _, ok := remaining[k]; !ok {
+			if !w.got(b.Cid()) {
 				continue // a second copy
 			}
-			delete(remaining, k)
-			if err := f.x.s.bs.Put(ctx, b); err != nil {
-				return links, false, blockErr(b.Cid(), err)
+			// Bitswap named the block by hashing what arrived.
+			if err := f.x.s.packs.putTrusted(b); err != nil {
+				return nil, blockErr(b.Cid(), err)
 			}
-			if err := f.x.bs.NotifyNewBlocks(ctx, b); err != nil {
-				return links, false, fmt.Errorf("announce block %s: %w", b.Cid(), err)
+			if err := f.x.bs.Server.NotifyNewBlocks(ctx, b); err != nil {
+				return nil, fmt.Errorf("announce block %s: %w", b.Cid(), err)
 			}
 			var data []byte
 			if isRoot {
 				data = b.RawData()
 			}
-			l, err := f.accept(ctx, b.Cid(), len(b.RawData()), data)
+			links, err := f.accept(ctx, b.Cid(), len(b.RawData()), data)
 			if err != nil {
-				return links, false, err
+				return nil, err
 			}
-			links = append(links, l...)
+			follow(links)
 		case <-timer.C:
-			return links, true, nil
+			// Nothing arrived for a while: ask every connected peer
+			// afresh, in a new session, for what is still missing.
+			f.connectMore(ctx)
+			f.sess = f.x.bs.NewSession(ctx)
+			if err := w.restart(ctx, f.sess); err != nil {
+				return nil, err
+			}
+			timer.Reset(stallRetry)
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
+}
+
+// local takes block c from the store if it is there, counting it and
+// returning its links not seen yet.
+func (f *fetch) local(ctx context.Context, c cid.Cid, isRoot bool) (links []cid.Cid, stored bool, err error) {
+	size, err := f.x.s.bs.GetSize(ctx, c)
+	if format.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, blockErr(c, err)
+	}
+	var data []byte
+	if isRoot {
+		// The root's bytes state the claimed size.
+		b, err := f.x.s.bs.Get(ctx, c)
+		if err != nil {
+			return nil, false, blockErr(c, err)
+		}
+		data = b.RawData()
+	}
+	links, err = f.accept(ctx, c, size, data)
+	return links, true, err
+}
+
+// wantWindow is the set of blocks a fetch has asked for and not yet
+// received, with the bitswap requests that ask for them. Their blocks all
+// arrive on one channel.
+type wantWindow struct {
+	x      *Exchange
+	sess   exchange.Fetcher
+	wanted map[string]cid.Cid // by multihash
+	blocks chan blocks.Block
+	reqs   []context.CancelFunc
+	quit   chan struct{}
+	wg     sync.WaitGroup
+}
+
+func newWantWindow(x *Exchange, sess exchange.Fetcher) *wantWindow {
+	return &wantWindow{x: x, sess: sess, wanted: make(map[string]cid.Cid), blocks: make(chan blocks.Block), quit: make(chan struct{})}
+}
+
+func (w *wantWindow) len() int { return len(w.wanted) }
+
+// ask starts a request for ks.
+func (w *wantWindow) ask(ctx context.Context, ks []cid.Cid) error {
+	for _, c := range ks {
+		w.wanted[string(c.Hash())] = c
+	}
+	w.x.want(ks)
+	return w.request(ctx, ks)
+}
+
+func (w *wantWindow) request(ctx context.Context, ks []cid.Cid) error {
+	rctx, cancel := context.WithCancel(ctx)
+	ch, err := w.sess.GetBlocks(rctx, ks)
+	if err != nil {
+		cancel()
+		return err
+	}
+	w.reqs = append(w.reqs, cancel)
+	w.wg.Go(func() {
+		for b := range ch {
+			select {
+			case w.blocks <- b:
+			case <-w.quit:
+				cancel()
+				for range ch {
+				}
+				return
+			}
+		}
+	})
+	return nil
+}
+
+// got records that c arrived; false means it was not wanted (any more).
+func (w *wantWindow) got(c cid.Cid) bool {
+	w.x.done(c)
+	k := string(c.Hash())
+	if _, ok := w.wanted[k]; !ok {
+		return false
+	}
+	delete(w.wanted, k)
+	return true
+}
+
+// restart cancels every request and asks sess for everything still
+// wanted.
+func (w *wantWindow) restart(ctx context.Context, sess exchange.Fetcher) error {
+	w.stop()
+	w.sess = sess
+	w.quit = make(chan struct{})
+	ks := slices.Collect(maps.Values(w.wanted))
+	for len(ks) > 0 {
+		n := min(len(ks), fetchBatch)
+		if err := w.request(ctx, ks[:n]); err != nil {
+			return err
+		}
+		ks = ks[n:]
+	}
+	return nil
+}
+
+// stop cancels every request and waits for their goroutines.
+func (w *wantWindow) stop() {
+	close(w.quit)
+	for _, cancel := range w.reqs {
+		cancel()
+	}
+	w.reqs = nil
+	w.wg.Wait()
+}
+
+// close stops the requests and ends the wants still open.
+func (w *wantWindow) close() {
+	w.stop()
+	w.x.unwant(slices.Collect(maps.Values(w.wanted)))
 }
 
 // accept counts block c of size bytes against the cap, reports progress and

@@ -10,6 +10,7 @@ import (
 
 	"github.com/crucible-net/crucible/gossip"
 	"github.com/ipfs/boxo/bitswap"
+	bsmsg "github.com/ipfs/boxo/bitswap/message"
 	"github.com/ipfs/boxo/bitswap/network/bsnet"
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/ipld/merkledag"
@@ -383,4 +384,42 @@ func TestFetchUnreachableFirstFallsBackToProviders(t *testing.T) {
 		t.Fatal(err)
 	}
 	pinTestExport(t, b.s, root, data)
+}
+
+// TestUnsolicitedBlockDropsPeer: a peer that pushes a block nobody asked
+// for (spam, or a block substituted for a wanted one) is disconnected and
+// reported, and its block is not stored.
+func TestUnsolicitedBlockDropsPeer(t *testing.T) {
+	ctx := t.Context()
+	a := exTestNodeNew(t)
+	bh, err := gossip.NewLoopbackHost(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bh.Close() })
+	if err := bh.Connect(ctx, a.info()); err != nil {
+		t.Fatal(err)
+	}
+	// Plain bitswap messages, written by hand.
+	net := bsnet.NewFromIpfsHost(bh)
+	spam := blocks.NewBlock([]byte("nobody asked for this"))
+	msg := bsmsg.New(false)
+	msg.AddBlock(spam)
+	if err := net.SendMessage(ctx, a.h.ID(), msg); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-a.bad:
+		if r.p != bh.ID() || !errors.Is(r.err, ErrUnwantedBlock) || !strings.Contains(r.err.Error(), spam.Cid().String()) {
+			t.Errorf("report = %s, %v; want %s and ErrUnwantedBlock naming %s", r.p, r.err, bh.ID(), spam.Cid())
+		}
+	case <-time.After(exTestTimeout):
+		t.Fatal("the peer was not reported")
+	}
+	if ok, _ := a.s.Has(ctx, spam.Cid()); ok {
+		t.Error("the unsolicited block was stored")
+	}
+	if len(a.h.Network().ConnsToPeer(bh.ID())) != 0 {
+		t.Error("still connected to the peer")
+	}
 }

@@ -380,13 +380,13 @@ func TestOpenConvertsFlatfsStore(t *testing.T) {
 
 // TestLocEncoding round-trips index entries and refuses damaged ones.
 func TestLocEncoding(t *testing.T) {
-	for _, l := range []packLoc{{1, 17, 38, 0}, {1<<32 - 1, 1 << 40, 100, 1<<32 - 1}} {
+	for _, l := range []packLoc{{1, 17, 38, 0, 0}, {1<<32 - 1, 1 << 40, 100, 1<<32 - 1, 0xdeadbeef}} {
 		got, err := decodeLoc(l.encode())
 		if err != nil || got != l {
 			t.Errorf("decode(encode(%+v)) = %+v, %v", l, got, err)
 		}
 	}
-	for _, b := range [][]byte{nil, {1}, {1, 2, 3}, append(packLoc{1, 2, 3, 4}.encode(), 0)} {
+	for _, b := range [][]byte{nil, {1}, {1, 2, 3}, append(packLoc{1, 2, 3, 4, 5}.encode(), 0), packLoc{1, 2, 3, 4, 5}.encode()[:5]} {
 		if _, err := decodeLoc(b); err == nil {
 			t.Errorf("decodeLoc(%x) accepted", b)
 		}

@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,6 +60,7 @@ type options struct {
 	runs  int
 	large int64
 	sizes string
+	prof  string
 }
 
 func doMain(args []string, stdout, stderr io.Writer) int {
@@ -69,6 +71,7 @@ func doMain(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.runs, "runs", 3, "runs per throughput row; the median is printed")
 	fs.Int64Var(&o.large, "large", 1024, "size in MiB of the file for the peak-memory rows (0 skips them)")
 	fs.StringVar(&o.sizes, "sizes", "1,16,64,256", "sizes in MiB of the fetch scaling table")
+	fs.StringVar(&o.prof, "cpuprofile", "", "write a CPU profile of every measurement to this directory (PHASE-PID.pprof)")
 	// Internal: set by the parent when it runs a child.
 	fs.StringVar(&o.phase, "phase", "", "internal: the measurement to run in this process")
 	fs.StringVar(&o.file, "file", "", "internal: input file")
@@ -80,7 +83,19 @@ func doMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ctx := context.Background()
+	if o.prof != "" {
+		// Children inherit it through the environment.
+		os.Setenv("CRUCIBLE_BENCH_CPUPROFILE", o.prof)
+	}
 	if o.phase != "" {
+		if dir := os.Getenv("CRUCIBLE_BENCH_CPUPROFILE"); dir != "" {
+			stop, err := startProfile(dir, o.phase)
+			if err != nil {
+				fmt.Fprintf(stderr, "phase %s: %v\n", o.phase, err)
+				return 1
+			}
+			defer stop()
+		}
 		r, err := runPhase(ctx, o, stdout)
 		if err != nil {
 			fmt.Fprintf(stderr, "phase %s: %v\n", o.phase, err)
@@ -512,6 +527,23 @@ func phaseFetch(ctx context.Context, o options) (result, error) {
 		return result{}, fmt.Errorf("fetched file of %d bytes, want %d", st.Size, o.size)
 	}
 	return result{Seconds: secs}, nil
+}
+
+// startProfile writes a CPU profile of this process to dir until stop is
+// called.
+func startProfile(dir, phase string) (stop func(), err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%d.pprof", phase, os.Getpid())))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // peakRSS returns this process's peak resident set size in KiB.
