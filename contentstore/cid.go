@@ -21,7 +21,17 @@ func ParseCID(s string) (cid.Cid, error) {
 	}
 	c, err := cid.Decode(t)
 	if err != nil {
-		return cid.Undef, fmt.Errorf("%w %q: %v; want a CID such as bafkrei… or Qm…", ErrInvalidCID, s, err)
+		// go-cid prefixes its reasons with "invalid cid: ", sometimes
+		// twice; the sentinel already says it.
+		why := err.Error()
+		for {
+			rest, ok := strings.CutPrefix(why, "invalid cid: ")
+			if !ok {
+				break
+			}
+			why = rest
+		}
+		return cid.Undef, fmt.Errorf("%w %q (%s); want a CID such as bafkrei… or Qm…", ErrInvalidCID, s, why)
 	}
 	if err := verifcid.ValidateCid(verifcid.DefaultAllowlist, c); err != nil {
 		return cid.Undef, fmt.Errorf("%w %q: %v", ErrInvalidCID, s, err)

@@ -76,8 +76,11 @@ func runContentAdd(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	if fi.IsDir() {
+		return fmt.Errorf("%s is a directory: add its files one by one (directories are not supported yet)", pos[0])
+	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file (directories are not supported yet)", pos[0])
+		return fmt.Errorf("%s is not a regular file", pos[0])
 	}
 
 	ctx, s, done, err := useContentStore(e)
@@ -85,7 +88,7 @@ func runContentAdd(e *env, args []string) (err error) {
 		return err
 	}
 	defer done(&err)
-	bar := newProgress(e.stderr, "adding", fi.Size())
+	bar := newProgress(e.stderr, "adding "+filepath.Base(pos[0]), fi.Size())
 	c, err := s.AddFile(ctx, f, p, bar.update)
 	bar.done()
 	if err != nil {
@@ -108,22 +111,54 @@ func runContentGet(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: want one CID, got %d arguments", errUsage, len(pos))
-	}
-	c, err := contentstore.ParseCID(pos[0])
+	c, err := oneArg(pos, "CID", contentstore.ParseCID)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	ctx, s, done, err := useContentStore(e)
 	if err != nil {
 		return err
 	}
 	defer done(&err)
-	if *out == "" {
-		return notFoundHint(s.Export(ctx, c, e.stdout), s)
+	var total int64
+	if st, err := s.Stat(ctx, c); err == nil {
+		total = int64(st.Size)
 	}
-	return notFoundHint(writeFileAtomic(*out, func(w io.Writer) error { return s.Export(ctx, c, w) }), s)
+	bar := newProgress(e.stderr, "getting "+c.String(), total)
+	defer bar.done()
+	export := func(w io.Writer) error { return s.Export(ctx, c, &countingWriter{w: w, progress: bar.update}) }
+	if *out == "" {
+		return notFoundHint(export(e.stdout), s)
+	}
+	return notFoundHint(writeFileAtomic(*out, export), s)
+}
+
+// countingWriter reports the bytes written through it.
+type countingWriter struct {
+	w        io.Writer
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.progress(c.n)
+	return n, err
+}
+
+// oneArg parses the one positional argument a command takes; a missing,
+// extra or malformed argument is a usage error.
+func oneArg[T any](pos []string, what string, parse func(string) (T, error)) (T, error) {
+	var zero T
+	if len(pos) != 1 {
+		return zero, fmt.Errorf("%w: want one %s, got %d arguments", errUsage, what, len(pos))
+	}
+	v, err := parse(pos[0])
+	if err != nil {
+		return zero, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	return v, nil
 }
 
 // writeFileAtomic calls write on a temporary file in path's directory,
@@ -161,12 +196,9 @@ func runContentStat(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: want one CID, got %d arguments", errUsage, len(pos))
-	}
-	c, err := contentstore.ParseCID(pos[0])
+	c, err := oneArg(pos, "CID", contentstore.ParseCID)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	ctx, s, done, err := useContentStore(e)
 	if err != nil {
@@ -195,17 +227,22 @@ func notFoundHint(err error, s *contentstore.Store) error {
 	return err
 }
 
-// progress prints a one-line progress indicator to a terminal, at most ten
-// times a second. On anything that is not a terminal it prints nothing.
+// progress draws a progress bar on a terminal, at most ten times a second:
+//
+//	adding weights.bin  [##########..........]  48%  123.4/256.0 MiB  812 MiB/s
+//
+// On anything that is not a terminal it prints nothing. update may be
+// called from any one goroutine at a time.
 type progress struct {
 	w     io.Writer
-	verb  string
+	label string
 	total int64
+	start time.Time
 	last  time.Time
 	n     int64
 }
 
-func newProgress(w io.Writer, verb string, total int64) *progress {
+func newProgress(w io.Writer, label string, total int64) *progress {
 	f, ok := w.(*os.File)
 	if !ok {
 		return &progress{}
@@ -214,7 +251,7 @@ func newProgress(w io.Writer, verb string, total int64) *progress {
 	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		return &progress{}
 	}
-	return &progress{w: w, verb: verb, total: total}
+	return &progress{w: w, label: label, total: total, start: time.Now()}
 }
 
 func (p *progress) update(n int64) {
@@ -224,22 +261,34 @@ func (p *progress) update(n int64) {
 	p.n = n
 	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
 		p.last = now
-		p.print()
+		p.print(now)
 	}
 }
 
-func (p *progress) print() {
-	pct := 100.0
+func (p *progress) print(now time.Time) {
+	const width = 20
+	mib := func(n int64) float64 { return float64(n) / (1 << 20) }
+	line := p.label
 	if p.total > 0 {
-		pct = 100 * float64(p.n) / float64(p.total)
+		frac := min(float64(p.n)/float64(p.total), 1)
+		filled := int(frac * width)
+		line += fmt.Sprintf("  [%s%s] %3.0f%%  %.1f/%.1f MiB", strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*frac, mib(p.n), mib(p.total))
+	} else {
+		line += fmt.Sprintf("  %.1f MiB", mib(p.n))
 	}
-	fmt.Fprintf(p.w, "\r%s %.1f / %.1f MiB (%3.0f%%)", p.verb, float64(p.n)/(1<<20), float64(p.total)/(1<<20), pct)
+	if secs := now.Sub(p.start).Seconds(); secs > 0 {
+		line += fmt.Sprintf("  %.0f MiB/s", mib(p.n)/secs)
+	}
+	// Carriage return, the line, then clear what a longer line left.
+	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
 }
 
+// done draws the final state and ends the line, if anything was drawn.
 func (p *progress) done() {
 	if p.w == nil || p.last.IsZero() {
 		return
 	}
-	p.print()
+	p.print(time.Now())
 	fmt.Fprintln(p.w)
+	p.w = nil
 }

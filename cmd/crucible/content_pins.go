@@ -18,10 +18,7 @@ func runContentPinAdd(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: want one CID, got %d arguments", errUsage, len(pos))
-	}
-	c, err := contentstore.ParseCID(pos[0])
+	c, err := oneArg(pos, "CID", contentstore.ParseCID)
 	if err != nil {
 		return err
 	}
@@ -49,10 +46,7 @@ func runContentPinRm(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: want one CID, got %d arguments", errUsage, len(pos))
-	}
-	c, err := contentstore.ParseCID(pos[0])
+	c, err := oneArg(pos, "CID", contentstore.ParseCID)
 	if err != nil {
 		return err
 	}
@@ -112,7 +106,7 @@ func runContentGC(e *env, args []string) (err error) {
 	}
 	defer done(&err)
 	res, gcErr := s.GC(ctx)
-	fmt.Fprintf(e.stdout, "removed %d blocks, freed %d bytes\n", res.Removed, res.Freed)
+	fmt.Fprintf(e.stdout, "removed %d blocks (%d bytes); %d bytes of disk given back\n", res.Removed, res.Freed, res.Reclaimed)
 	return gcErr
 }
 
@@ -134,7 +128,7 @@ func runContentCARExport(e *env, args []string) (err error) {
 	// parseAll infers the CID type, so this package need not import go-cid.
 	cids, err := parseAll(pos, contentstore.ParseCID)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	ctx, s, done, err := useContentStore(e)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // contentTestData is 5 MiB of `random-data -size=5242880 -seed=41`
@@ -112,7 +113,7 @@ func TestContentErrors(t *testing.T) {
 		{[]string{"content", "add", "--help"}, 0, "-profile"},
 		{[]string{"content", "add"}, 2, "want one FILE"},
 		{[]string{"content", "add", "/no/such/file"}, 1, "no such file"},
-		{[]string{"content", "add", t.TempDir()}, 1, "not a regular file"},
+		{[]string{"content", "add", t.TempDir()}, 1, "is a directory"},
 		{[]string{"content", "add", "--profile", "nope", in}, 2, `unknown import profile "nope"`},
 		{[]string{"content", "get"}, 2, "want one CID"},
 		{[]string{"content", "get", "not-a-cid", "-o", filepath.Join(t.TempDir(), "o")}, 2, "invalid CID"},
@@ -135,4 +136,29 @@ func TestContentErrors(t *testing.T) {
 	if ents, _ := os.ReadDir(outDir); len(ents) != 0 {
 		t.Errorf("failed get left %d files", len(ents))
 	}
+}
+
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	start := time.Now()
+	p := &progress{w: &buf, label: "adding w.bin", total: 4 << 20, start: start}
+	p.n = 1 << 20
+	p.print(start.Add(time.Second))
+	want := "\radding w.bin  [#####...............]  25%  1.0/4.0 MiB  1 MiB/s\x1b[K"
+	if got := buf.String(); got != want {
+		t.Errorf("bar = %q, want %q", got, want)
+	}
+	// Unknown size: no bar. done ends the line once.
+	buf.Reset()
+	p = &progress{w: &buf, label: "getting x", start: start}
+	p.update(3 << 20)
+	p.done()
+	p.done()
+	if got := buf.String(); !strings.HasPrefix(got, "\rgetting x  3.0 MiB") || strings.Count(got, "\n") != 1 {
+		t.Errorf("bar without a total = %q", got)
+	}
+	// Not a terminal: nothing.
+	p = newProgress(&buf, "x", 1)
+	p.update(1)
+	p.done()
 }
