@@ -22,8 +22,10 @@ var (
 	// ErrInvalidDagCBOR means bytes are not well-formed DAG-CBOR.
 	ErrInvalidDagCBOR = errors.New("invalid DAG-CBOR")
 
-	// ErrHashMismatch means a block's bytes do not hash to its CID: the
-	// block on disk or from a peer is corrupt.
+	// ErrHashMismatch means a block's bytes are not the block its CID
+	// names: they do not hash to it (a block from a peer or in a CAR
+	// file), or they no longer match the checksum taken when they were
+	// stored (damage on disk).
 	ErrHashMismatch = errors.New("block does not match its CID")
 
 	// ErrClosed means the store was used after Close.

@@ -102,7 +102,9 @@ func (s *Store) Has(ctx context.Context, c cid.Cid) (bool, error) {
 	return s.bs.Has(ctx, c)
 }
 
-// GetBlock returns the bytes of block c, after checking that they hash to c.
+// GetBlock returns the bytes of block c. They were hashed against c when
+// they were stored, and are checked against their checksum as they are
+// read.
 //
 // # Errors
 //
