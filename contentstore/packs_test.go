@@ -154,20 +154,12 @@ func TestKilledImportsChild(t *testing.T) {
 		// half indexed.
 		for i := range 3 {
 			data := pinTestData(1000+i, seed<<8|uint64(i))
-			b, _ := blocks.NewBlockWithCid(data, rawCIDOf(data))
+			b, _ := blocks.NewBlockWithCid(data, storeTestRawCID(t, data))
 			if err := s.packs.putTrusted(b); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-}
-
-func rawCIDOf(data []byte) cid.Cid {
-	c, err := cid.Prefix{Version: 1, Codec: cid.Raw, MhType: 0x12, MhLength: -1}.Sum(data)
-	if err != nil {
-		panic(err)
-	}
-	return c
 }
 
 // TestPacksRecoverFromPowerLoss reproduces what a power cut can leave on
@@ -350,7 +342,7 @@ func TestOpenConvertsFlatfsStore(t *testing.T) {
 	fds.Close()
 	// A damaged old block is dropped, not carried over.
 	bad := []byte("damaged")
-	badKey := dshelp.MultihashToDsKey(rawCIDOf(bad).Hash()).String()[1:]
+	badKey := dshelp.MultihashToDsKey(storeTestRawCID(t, bad).Hash()).String()[1:]
 	shard := filepath.Join(dir, "blocks", badKey[len(badKey)-3:len(badKey)-1])
 	os.MkdirAll(shard, 0o755)
 	if err := os.WriteFile(filepath.Join(shard, badKey+".data"), []byte("not what was hashed"), 0o644); err != nil {
@@ -364,7 +356,7 @@ func TestOpenConvertsFlatfsStore(t *testing.T) {
 	if !bytes.Equal(exportBytes(t, s, c), data) {
 		t.Error("converted file exports different bytes")
 	}
-	if ok, _ := s.Has(t.Context(), rawCIDOf(bad)); ok {
+	if ok, _ := s.Has(t.Context(), storeTestRawCID(t, bad)); ok {
 		t.Error("damaged block carried over")
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "blocks"))
