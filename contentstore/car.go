@@ -205,6 +205,10 @@ func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]cid.Cid, error) {
 			return nil, fmt.Errorf("import CAR: %w", err)
 		}
 	}
+	// The blocks must be on disk before the pins that keep them are.
+	if err := s.packs.sync(); err != nil {
+		return nil, fmt.Errorf("import CAR: %w", err)
+	}
 	for _, root := range roots {
 		if err := s.pinner.PinWithMode(ctx, root, pin.Recursive, ""); err != nil {
 			return nil, fmt.Errorf("import CAR: pin %s: %w", root, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/ipfs/boxo/exchange"
 	"github.com/ipfs/boxo/ipld/merkledag"
 	"github.com/ipfs/boxo/ipld/unixfs"
+	"github.com/ipfs/boxo/verifcid"
 	blocks "github.com/ipfs/go-block-format"
 	cid "github.com/ipfs/go-cid"
 	format "github.com/ipfs/go-ipld-format"
@@ -86,6 +87,7 @@ type Exchange struct {
 	recentI int
 
 	closed    atomic.Bool
+	closing   chan struct{} // closed by Close: fetches in progress end
 	closeOnce sync.Once
 	drops     sync.WaitGroup
 }
@@ -110,6 +112,7 @@ func (s *Store) StartExchange(ctx context.Context, h gossip.Host, opts ExchangeO
 		wants:   make(map[string]int),
 		recent:  make(map[string]struct{}),
 		recentQ: make([]string, 0, recentWants),
+		closing: make(chan struct{}),
 	}
 	// Tuned for a few large blocks rather than many small ones
 	// (docs/BENCHMARKS.md has the measurements): a provider keeps 4 MiB
@@ -138,6 +141,7 @@ func (x *Exchange) Close() error {
 	var err error
 	x.closeOnce.Do(func() {
 		x.closed.Store(true)
+		close(x.closing)
 		err = x.bs.Close()
 		// bsnet registers these (its default protocols) and never
 		// removes them.
@@ -327,6 +331,11 @@ func (f *fetch) getAll(ctx context.Context, ks []cid.Cid, isRoot bool) ([]cid.Ci
 		for len(queue) > 0 && w.len()+len(batch) < fetchWindow {
 			c := queue[0]
 			queue = queue[1:]
+			// Bitswap takes any hash function; a weak or truncated
+			// one would let a provider substitute the block.
+			if err := verifcid.ValidateCid(verifcid.DefaultAllowlist, c); err != nil {
+				return nil, fmt.Errorf("%w: block %s: %v", ErrInvalidCID, c, err)
+			}
 			links, stored, err := f.local(ctx, c, isRoot)
 			if err != nil {
 				return nil, err
@@ -382,6 +391,8 @@ func (f *fetch) getAll(ctx context.Context, ks []cid.Cid, isRoot bool) ([]cid.Ci
 				return nil, err
 			}
 			timer.Reset(stallRetry)
+		case <-f.x.closing:
+			return nil, ErrClosed
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

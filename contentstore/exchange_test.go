@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	blocks "github.com/ipfs/go-block-format"
 	cid "github.com/ipfs/go-cid"
 	format "github.com/ipfs/go-ipld-format"
+	mh "github.com/multiformats/go-multihash"
 )
 
 // exTestProfile makes small DAGs several levels deep: 1 MiB is 64 leaves
@@ -421,5 +423,61 @@ func TestUnsolicitedBlockDropsPeer(t *testing.T) {
 	}
 	if len(a.h.Network().ConnsToPeer(bh.ID())) != 0 {
 		t.Error("still connected to the peer")
+	}
+}
+
+// TestFetchRefusesWeakHashes: a DAG may link to a CID with a hash function
+// or digest length that lets a provider forge the block; the fetch refuses
+// it instead of storing whatever arrives.
+func TestFetchRefusesWeakHashes(t *testing.T) {
+	a, b := exTestNodeNew(t), exTestNodeNew(t)
+	data := []byte("weakly named block")
+	h, err := mh.Sum(data, mh.SHA2_256, 4) // a 4-byte digest
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cid.NewCidV1(cid.Raw, h)
+	blk, err := blocks.NewBlockWithCid(data, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the store's trusted path takes it; a provider could serve it.
+	if err := a.s.packs.putTrusted(blk); err != nil {
+		t.Fatal(err)
+	}
+	err = exTestFetch(t, b, c, FetchOptions{Providers: []gossip.AddrInfo{a.info()}})
+	if !errors.Is(err, ErrInvalidCID) {
+		t.Errorf("fetch of %s: %v, want ErrInvalidCID", c, err)
+	}
+	if ok, _ := b.s.Has(t.Context(), c); ok {
+		t.Error("the weakly named block was stored")
+	}
+}
+
+// TestCloseEndsFetchWithoutDeadline: a fetch with no deadline, of content
+// nobody has, ends with ErrClosed when the exchange closes.
+func TestCloseEndsFetchWithoutDeadline(t *testing.T) {
+	n := exTestNodeNew(t)
+	missing := storeTestRawCID(t, []byte("nobody has this"))
+	done := make(chan error, 1)
+	go func() { done <- n.x.Fetch(context.Background(), missing, FetchOptions{}) }()
+	// Wait until the fetch has asked for the block.
+	deadline := time.Now().Add(exTestTimeout)
+	for !n.x.expected(string(missing.Hash())) {
+		if time.Now().After(deadline) {
+			t.Fatal("the fetch never asked for the block")
+		}
+		runtime.Gosched()
+	}
+	if err := n.x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("fetch after Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(exTestTimeout):
+		t.Fatal("the fetch did not end after Close")
 	}
 }

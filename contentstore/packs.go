@@ -330,16 +330,17 @@ func prefixEnd(p []byte) []byte {
 // lookup finds the record of multihash h: appended and not yet synced, or
 // in the index.
 func (ps *packStore) lookup(h mh.Multihash) (packLoc, bool, error) {
+	// Held across the index read too: close waits for it, so pebble is
+	// never read after it is closed.
 	ps.mu.RLock()
+	defer ps.mu.RUnlock()
 	if ps.closed {
-		ps.mu.RUnlock()
 		return packLoc{}, false, ErrClosed
 	}
 	loc, ok := ps.pending[string(h)]
 	if !ok {
 		loc, ok = ps.syncing[string(h)]
 	}
-	ps.mu.RUnlock()
 	if ok {
 		return loc, true, nil
 	}
@@ -537,7 +538,13 @@ func (ps *packStore) appendRecord(c cid.Cid, data []byte, from *packLoc) error {
 			return err
 		}
 	}
-	if err := ps.takeSpace(n); err != nil {
+	// Compaction may use half of the reserve: what it appends, it
+	// gives back with interest when the old pack goes.
+	reserve := ps.reserve
+	if from != nil {
+		reserve /= 2
+	}
+	if err := ps.takeSpace(n, reserve); err != nil {
 		return fmt.Errorf("append block %s: %w", c, err)
 	}
 	p, err := ps.activePack(n)
@@ -590,17 +597,17 @@ func (ps *packStore) writable() error {
 // space when the budget from the last look is spent. A look allows a
 // quarter of the reserve to be appended before the next, so that other
 // writers to the disk meanwhile cannot eat more than that of the reserve
-// unnoticed. The caller holds wmu.
-func (ps *packStore) takeSpace(n int64) error {
+// unnoticed. reserve is the space to leave free. The caller holds wmu.
+func (ps *packStore) takeSpace(n, reserve int64) error {
 	if ps.budget < n {
 		free, ok := freeSpace(ps.dir)
-		if ok && free-n < ps.reserve {
+		if ok && free-n < reserve {
 			ps.budget = 0
-			return ps.diskFull(free, ps.reserve)
+			return ps.diskFull(free, reserve)
 		}
 		ps.budget = n + ps.reserve/4
 		if ok {
-			ps.budget = min(ps.budget, free-ps.reserve)
+			ps.budget = min(ps.budget, free-reserve)
 		}
 	}
 	ps.budget -= n
@@ -879,14 +886,30 @@ func (ps *packStore) compact(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ids := slices.Sorted(maps.Keys(victims))
+	// Packs with nothing live first: removing them needs no space, and
+	// on a full disk they are what makes room for the rest.
+	ids := slices.SortedFunc(maps.Keys(victims), func(a, b uint32) int {
+		if (liveBytes[a] == 0) != (liveBytes[b] == 0) {
+			if liveBytes[a] == 0 {
+				return -1
+			}
+			return 1
+		}
+		return int(a) - int(b)
+	})
 	var freed int64
+	var errs []error
 	for _, id := range ids {
 		p := victims[id]
 		if err := ctx.Err(); err != nil {
 			return freed, err
 		}
 		if err := ps.rewrite(p, live[id]); err != nil {
+			if errors.Is(err, ErrDiskFull) {
+				// Left for a later GC, when there is room.
+				errs = append(errs, err)
+				continue
+			}
 			return freed, err
 		}
 		if err := ps.sync(); err != nil {
@@ -897,7 +920,7 @@ func (ps *packStore) compact(ctx context.Context) (int64, error) {
 		}
 		freed += p.size - int64(len(packMagic)) - liveBytes[id]
 	}
-	return freed, nil
+	return freed, errors.Join(errs...)
 }
 
 // idOrZero is p's id, or 0 (no pack) for nil.

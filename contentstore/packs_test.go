@@ -417,3 +417,112 @@ func TestPacksShorterThanSynced(t *testing.T) {
 		t.Errorf("no new pack after a damaged one: %v", err)
 	}
 }
+
+// TestAcknowledgedCARImportSurvivesExit: a process that exits right after
+// ImportCAR returns (as after kill -9, without Close) must leave the
+// imported DAG complete and pinned.
+func TestAcknowledgedCARImportSurvivesExit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	src := storeTestOpen(t, t.TempDir())
+	root, data := pinTestAdd(t, src, 600_000, 7)
+	car := carTestExport(t, src, []cid.Cid{root}, false)
+	carPath := filepath.Join(t.TempDir(), "x.car")
+	if err := os.WriteFile(carPath, car, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAcknowledgedCARImportChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "CRUCIBLE_CAR_CHILD_DIR="+dir, "CRUCIBLE_CAR_CHILD_FILE="+carPath)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "imported "+root.String()) {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	s := storeTestOpen(t, dir)
+	if !bytes.Equal(exportBytes(t, s, root), data) {
+		t.Error("acknowledged CAR import reads back different bytes")
+	}
+	if _, err := s.GC(t.Context()); err != nil {
+		t.Errorf("GC after the exit: %v", err)
+	}
+}
+
+// TestAcknowledgedCARImportChild imports a CAR and exits at once, without
+// closing the store.
+func TestAcknowledgedCARImportChild(t *testing.T) {
+	dir := os.Getenv("CRUCIBLE_CAR_CHILD_DIR")
+	if dir == "" {
+		t.Skip("run by TestAcknowledgedCARImportSurvivesExit")
+	}
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(os.Getenv("CRUCIBLE_CAR_CHILD_FILE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots, err := s.ImportCAR(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("imported", roots[0])
+	os.Exit(0)
+}
+
+// TestGCOnFullDiskRemovesDeadPacksFirst: with the disk full, GC (what
+// ErrDiskFull tells the user to run) first removes the packs that hold
+// nothing live, which needs no space; that makes room to rewrite the
+// others, and where it does not, they are left for a later GC.
+func TestGCOnFullDiskRemovesDeadPacksFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// reserve returns the reserve to set, given the free space.
+		reserve  func(free int64) int64
+		wantFull bool
+	}{
+		{"the dead pack makes room", func(free int64) int64 { return 2 * (free - 200_000) }, false},
+		{"no room even then", func(free int64) int64 { return 2 * (free + 3_200_000) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := storeTestOpen(t, dir)
+			ctx := t.Context()
+			pinTestAdd(t, s, 500_000, 1) // pack 1: live...
+			for i := range 6 {           // ...and 1.5 MB unpinned
+				pinTestRaw(t, s, pinTestData(250_000, uint64(100+i)))
+			}
+			s.packs.wmu.Lock()
+			s.packs.active = nil // the next append starts pack 2
+			s.packs.wmu.Unlock()
+			c, _ := pinTestAdd(t, s, 3_000_000, 2) // pack 2, all of it unpinned below
+			if err := s.Unpin(ctx, c, true); err != nil {
+				t.Fatal(err)
+			}
+			free, ok := freeSpace(s.packs.dir)
+			if !ok {
+				t.Skip("free space unknown on this system")
+			}
+			// Compaction may use half of the reserve.
+			s.packs.wmu.Lock()
+			s.packs.reserve = tc.reserve(free)
+			s.packs.budget = 0
+			s.packs.wmu.Unlock()
+			res, err := s.GC(ctx)
+			if tc.wantFull != errors.Is(err, ErrDiskFull) {
+				t.Errorf("GC: %v; want ErrDiskFull %v", err, tc.wantFull)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "blocks", packName(2))); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("pack 2, which held nothing live, is still there: %v", err)
+			}
+			_, err = os.Stat(filepath.Join(dir, "blocks", packName(1)))
+			if rewritten := errors.Is(err, os.ErrNotExist); rewritten == tc.wantFull {
+				t.Errorf("pack 1 rewritten %v, want %v", rewritten, !tc.wantFull)
+			}
+			if res.Reclaimed < 3_000_000 {
+				t.Errorf("GC reclaimed %d bytes, want at least pack 2's 3 MB", res.Reclaimed)
+			}
+		})
+	}
+}
