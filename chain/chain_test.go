@@ -1,0 +1,348 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// simTest is a simulated chain with the contract deployed by account 0.
+type simTest struct {
+	sim   *Simulated
+	owner *Client
+}
+
+func newSimTest(t testing.TB, accounts int) *simTest {
+	t.Helper()
+	sim, err := NewSimulated(accounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	owner, err := sim.Deploy(t.Context(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &simTest{sim: sim, owner: owner}
+}
+
+// client acts as account i on the deployed contract.
+func (st *simTest) client(t testing.TB, i int) *Client {
+	t.Helper()
+	cl, err := st.sim.Client(t.Context(), st.owner.Contract(), i, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func ether(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
+
+// revertName returns the custom error a call reverted with, or "".
+func revertName(err error) string {
+	var re *RevertError
+	if errors.As(err, &re) {
+		return re.Name()
+	}
+	return ""
+}
+
+const testManifest = "bafyreigdmqpykrgxyaxtlafqpqhzrb7qy2rh75nldvfd4tucqmcqqf6nqe"
+
+func TestSubnetLifecycle(t *testing.T) {
+	st := newSimTest(t, 3)
+	ctx := t.Context()
+	id, r, err := st.owner.CreateSubnet(ctx, testManifest, 10, SubnetParams{MinStake: ether(1), UnstakeDelay: 5, MaxNeurons: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != 0 || r.Block == 0 || r.GasUsed == 0 {
+		t.Fatalf("CreateSubnet = %d, %+v", id, r)
+	}
+	s, err := st.owner.Subnet(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Owner != st.owner.Account() || s.ManifestCID != testManifest || s.Tempo != 10 || s.Start != r.Block ||
+		s.Params.MinStake.Cmp(ether(1)) != 0 || s.Params.UnstakeDelay != 5 || s.Params.MaxNeurons != 2 || s.NeuronCount != 0 {
+		t.Errorf("Subnet = %+v", s)
+	}
+	if n, err := st.owner.SubnetCount(ctx); err != nil || n != 1 {
+		t.Errorf("SubnetCount = %d, %v", n, err)
+	}
+
+	// Only the owner updates the manifest.
+	alice, bob := st.client(t, 1), st.client(t, 2)
+	if _, err := alice.SetManifest(ctx, id, "bafyother"); revertName(err) != "NotOwner" {
+		t.Errorf("SetManifest by a stranger: %v, want NotOwner", err)
+	}
+	if _, err := st.owner.SetManifest(ctx, id, "bafynew"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := st.owner.Subnet(ctx, id); s.ManifestCID != "bafynew" {
+		t.Errorf("manifest after SetManifest = %q", s.ManifestCID)
+	}
+
+	// Registration with stake.
+	if _, _, err := alice.Register(ctx, id, []byte("peer-a"), big.NewInt(5e17)); revertName(err) != "StakeTooLow" {
+		t.Errorf("Register below the minimum: %v, want StakeTooLow", err)
+	}
+	uid, _, err := alice.Register(ctx, id, []byte("peer-a"), ether(2))
+	if err != nil || uid != 0 {
+		t.Fatalf("Register = %d, %v", uid, err)
+	}
+	if _, _, err := alice.Register(ctx, id, []byte("peer-a"), ether(2)); revertName(err) != "AlreadyRegistered" {
+		t.Errorf("second Register: %v, want AlreadyRegistered", err)
+	}
+	if uid, _, err := bob.Register(ctx, id, []byte("peer-b"), ether(1)); err != nil || uid != 1 {
+		t.Fatalf("Register bob = %d, %v", uid, err)
+	}
+	if _, _, err := st.owner.Register(ctx, id, []byte("peer-o"), ether(1)); revertName(err) != "SubnetFull" {
+		t.Errorf("Register into a full subnet: %v, want SubnetFull", err)
+	}
+	if _, _, err := alice.Register(ctx, 7, []byte("x"), ether(1)); revertName(err) != "UnknownSubnet" {
+		t.Errorf("Register in a subnet that does not exist: %v, want UnknownSubnet", err)
+	}
+
+	// Stake moves.
+	if _, err := alice.AddStake(ctx, id, ether(3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.Unstake(ctx, id, ether(5)); revertName(err) != "InsufficientStake" {
+		t.Errorf("Unstake of more than the stake: %v, want InsufficientStake", err)
+	}
+	if _, err := bob.Unstake(ctx, id, ether(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.Withdraw(ctx, id); revertName(err) != "StillLocked" {
+		t.Errorf("Withdraw before the delay: %v, want StillLocked", err)
+	}
+	ns, err := st.owner.Neurons(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 2 || ns[0].Account != alice.Account() || string(ns[0].PeerID) != "peer-a" || ns[0].Stake.Cmp(ether(5)) != 0 || !ns[0].Active ||
+		ns[1].Stake.Sign() != 0 || ns[1].Active {
+		t.Errorf("Neurons = %+v", ns)
+	}
+	if _, _, active, err := bob.UID(ctx, id, bob.Account()); err != nil || active {
+		t.Errorf("bob active after unstaking everything: %v, %v", active, err)
+	}
+	st.sim.Mine(5)
+	before, _ := bob.Balance(ctx, bob.Account())
+	if _, err := bob.Withdraw(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := bob.Balance(ctx, bob.Account())
+	if gain := new(big.Int).Sub(after, before); gain.Cmp(big.NewInt(5e17)) < 0 {
+		t.Errorf("Withdraw paid %s wei, want about 1 ether", gain)
+	}
+	if _, err := bob.Withdraw(ctx, id); revertName(err) != "NothingToWithdraw" {
+		t.Errorf("second Withdraw: %v, want NothingToWithdraw", err)
+	}
+	// Bob comes back under his old uid.
+	if uid, _, err := bob.Register(ctx, id, []byte("peer-b2"), ether(1)); err != nil || uid != 1 {
+		t.Errorf("Register again = %d, %v; want uid 1", uid, err)
+	}
+}
+
+func TestAnchoringRules(t *testing.T) {
+	st := newSimTest(t, 3)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 4, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, stranger := st.client(t, 1), st.client(t, 2), st.owner
+	for _, c := range []*Client{a, b} {
+		if _, _, err := c.Register(ctx, id, []byte(c.Account().String()), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root1, root2, digest := Hash{1}, Hash{2}, Hash{0xd}
+
+	if _, err := a.Anchor(ctx, id, 0, root1, digest); revertName(err) != "EpochNotOver" {
+		t.Fatalf("anchor of the current epoch: %v, want EpochNotOver", err)
+	}
+	st.sim.Mine(4)
+	if _, err := stranger.Anchor(ctx, id, 0, root1, digest); revertName(err) != "NotRegistered" {
+		t.Errorf("anchor by an unregistered account: %v, want NotRegistered", err)
+	}
+	if _, err := a.AnchorOf(ctx, id, 0); !errors.Is(err, ErrNotAnchored) {
+		t.Errorf("AnchorOf before: %v, want ErrNotAnchored", err)
+	}
+
+	// First root: stored.
+	res, err := a.Anchor(ctx, id, 0, root1, digest)
+	if err != nil || !res.Sent || res.Conflict || res.Anchored != root1 || res.Tx.GasUsed == 0 {
+		t.Fatalf("first anchor = %+v, %v", res, err)
+	}
+	// Same root again, by anyone: nothing sent.
+	head, _ := a.Head(ctx)
+	res, err = b.Anchor(ctx, id, 0, root1, digest)
+	if err != nil || res.Sent || res.Anchored != root1 {
+		t.Fatalf("same root again = %+v, %v", res, err)
+	}
+	if now, _ := a.Head(ctx); now != head {
+		t.Errorf("the duplicate anchor mined a block")
+	}
+	// A different root: a conflict, recorded, not stored.
+	res, err = b.Anchor(ctx, id, 0, root2, Hash{0xe})
+	if err != nil || !res.Sent || !res.Conflict || res.Anchored != root1 {
+		t.Fatalf("conflicting anchor = %+v, %v", res, err)
+	}
+	if got, err := a.AnchorOf(ctx, id, 0); err != nil || got != root1 {
+		t.Errorf("AnchorOf after the conflict = %v, %v; want the first root", got, err)
+	}
+	evs, err := a.Anchors(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].Conflict || evs[0].Root != root1 || evs[0].Anchorer != a.Account() || evs[0].RecordDigest != digest ||
+		!evs[1].Conflict || evs[1].Root != root2 || evs[1].First != root1 || evs[1].Anchorer != b.Account() {
+		t.Errorf("Anchors = %+v", evs)
+	}
+	if _, err := a.Anchor(ctx, id, 1, Hash{}, digest); err == nil {
+		t.Error("anchor of a zero root accepted")
+	}
+}
+
+func TestEpochClockAndSeed(t *testing.T) {
+	st := newSimTest(t, 1)
+	ctx := t.Context()
+	id, r, err := st.owner.CreateSubnet(ctx, testManifest, 5, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.owner.Clock(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Start != r.Block || c.Tempo != 5 {
+		t.Fatalf("Clock = %+v, created in block %d", c, r.Block)
+	}
+	for _, tc := range []struct{ block, epoch uint64 }{{c.Start, 0}, {c.Start + 4, 0}, {c.Start + 5, 1}, {c.Start + 12, 2}, {0, 0}} {
+		if got := c.EpochAt(tc.block); got != tc.epoch {
+			t.Errorf("EpochAt(%d) = %d, want %d", tc.block, got, tc.epoch)
+		}
+	}
+	if _, err := st.owner.Seed(ctx, c, 1); err == nil {
+		t.Error("seed of an epoch that has not started")
+	}
+	st.sim.Mine(5)
+	e, _, err := st.owner.Now(ctx, c)
+	if err != nil || e != 1 {
+		t.Fatalf("Now = %d, %v", e, err)
+	}
+	s1, err := st.owner.Seed(ctx, c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0, _ := st.owner.Seed(ctx, c, 0)
+	if s0 == s1 {
+		t.Error("epochs 0 and 1 have the same seed")
+	}
+	// The same seed from the same chain, every time.
+	if again, _ := st.owner.Seed(ctx, c, 1); again != s1 {
+		t.Error("seed changed")
+	}
+	// Deeper confirmations hide the newest blocks.
+	deep, err := st.sim.Client(ctx, st.owner.Contract(), -1, Options{Confirmations: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := deep.Seed(ctx, c, 1); err == nil || !strings.Contains(err.Error(), "not confirmed") {
+		t.Errorf("seed of an unconfirmed epoch start: %v", err)
+	}
+}
+
+func TestConcurrentSendsGetConsecutiveNonces(t *testing.T) {
+	st := newSimTest(t, 1)
+	ctx := t.Context()
+	st.sim.SetAutoMine(false)
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	ids := make(chan uint64, n)
+	for range n {
+		wg.Go(func() {
+			id, _, err := st.owner.CreateSubnet(ctx, testManifest, 3, SubnetParams{})
+			errs <- err
+			ids <- id
+		})
+	}
+	// Mine until every sender has its receipt.
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for mined := false; !mined; {
+		select {
+		case <-done:
+			mined = true
+		default:
+			st.sim.Commit()
+		}
+	}
+	close(errs)
+	close(ids)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[uint64]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct subnet ids from %d concurrent creates", len(seen), n)
+	}
+}
+
+func TestConnectChecks(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	// No contract at the address.
+	if _, err := st.sim.Client(ctx, Address{0x42}, 0, Options{}); !errors.Is(err, ErrNoContract) {
+		t.Errorf("client for an empty address: %v, want ErrNoContract", err)
+	}
+	// Wrong chain id.
+	if _, err := connect(ctx, st.sim.b.Client(), big.NewInt(1), st.owner.Contract(), nil, Options{}); !errors.Is(err, ErrWrongChain) {
+		t.Errorf("client expecting chain 1: %v, want ErrWrongChain", err)
+	}
+	// A read-only client cannot send.
+	ro, err := st.sim.Client(ctx, st.owner.Contract(), -1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ro.CreateSubnet(ctx, testManifest, 1, SubnetParams{}); err == nil {
+		t.Error("read-only client sent a transaction")
+	}
+	// Bad arguments are refused before anything is mined.
+	if _, _, err := st.owner.CreateSubnet(ctx, testManifest, 0, SubnetParams{}); revertName(err) != "InvalidTempo" {
+		t.Errorf("tempo 0: %v, want InvalidTempo", err)
+	}
+	if _, _, err := st.owner.CreateSubnet(ctx, "", 1, SubnetParams{}); revertName(err) != "EmptyManifest" {
+		t.Errorf("empty manifest: %v, want EmptyManifest", err)
+	}
+	// A stake the account cannot pay.
+	poor, err := st.sim.Client(ctx, st.owner.Contract(), 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _, _ := st.owner.CreateSubnet(ctx, testManifest, 1, SubnetParams{})
+	if _, _, err := poor.Register(ctx, id, []byte("p"), ether(2_000_000)); !errors.Is(err, ErrInsufficientFunds) {
+		t.Errorf("register with more than the balance: %v, want ErrInsufficientFunds", err)
+	}
+	// A gas cap below what deploying needs.
+	capped, err := st.sim.Client(ctx, st.owner.Contract(), 0, Options{GasCap: 30_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := capped.CreateSubnet(ctx, testManifest, 1, SubnetParams{}); !errors.Is(err, ErrGasCap) {
+		t.Errorf("create under a 30k gas cap: %v, want ErrGasCap", err)
+	}
+	_ = context.Background
+}
