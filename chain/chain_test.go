@@ -2,11 +2,14 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/crucible-net/crucible/tasks/merkle"
 )
 
 // simTest is a simulated chain with the contract deployed by account 0.
@@ -345,4 +348,111 @@ func TestConnectChecks(t *testing.T) {
 		t.Errorf("create under a 30k gas cap: %v, want ErrGasCap", err)
 	}
 	_ = context.Background
+}
+
+func TestReceipts(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 2, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := st.client(t, 1)
+	if _, _, err := v.Register(ctx, id, []byte("peer"), nil); err != nil {
+		t.Fatal(err)
+	}
+	leaves := [][]byte{[]byte("manifest"), []byte("stakes"), []byte("commit 1"), []byte("reveal 1"), []byte("result")}
+	tree := merkle.New(leaves)
+	root, size := Hash(tree.Root()), uint64(len(leaves))
+	proof := func(i uint64) []Hash {
+		p, err := tree.Proof(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]Hash, len(p))
+		for j := range p {
+			out[j] = p[j]
+		}
+		return out
+	}
+	if _, err := v.MakeReceipt(ctx, id, 0, root, size, leaves[3], 3, proof(3)); !errors.Is(err, ErrNotAnchored) {
+		t.Fatalf("receipt before the anchor: %v, want ErrNotAnchored", err)
+	}
+	st.sim.Mine(2)
+	if _, err := v.Anchor(ctx, id, 0, RecordCommitment(root, size), Hash{0xd1}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := v.MakeReceipt(ctx, id, 0, root, size, leaves[3], 3, proof(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.RecordDigest != (Hash{0xd1}) || r.TxHash.IsZero() || r.Block == 0 || r.Contract != v.Contract() {
+		t.Errorf("receipt = %+v", r)
+	}
+	// Anyone, from the receipt alone, through another client.
+	ro, err := st.sim.Client(ctx, v.Contract(), -1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.VerifyReceipt(ctx, r); err != nil {
+		t.Fatalf("VerifyReceipt: %v", err)
+	}
+	// It survives JSON.
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Receipt
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.VerifyReceipt(ctx, back); err != nil {
+		t.Fatalf("VerifyReceipt after JSON: %v\n%s", err, b)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		change func(*Receipt)
+		want   error
+	}{
+		{"other leaf", func(r *Receipt) { r.Leaf = Bytes("reveal 2") }, ErrBadReceipt},
+		{"other index", func(r *Receipt) { r.Index = 2 }, ErrBadReceipt},
+		// The last leaf's path also proves a leaf of a smaller tree with
+		// the same root; the anchored commitment binds the size.
+		{"other size", func(r *Receipt) { r.Size = 4 }, ErrBadReceipt},
+		{"other root", func(r *Receipt) { r.MerkleRoot = Hash{9} }, ErrBadReceipt},
+		{"other epoch", func(r *Receipt) { r.Epoch = 1 }, ErrBadReceipt},
+		{"other transaction", func(r *Receipt) { r.TxHash = Hash{7} }, ErrBadReceipt},
+		{"other block", func(r *Receipt) { r.Block++ }, ErrBadReceipt},
+		{"other record", func(r *Receipt) { r.RecordDigest = Hash{8} }, ErrBadReceipt},
+		{"other chain", func(r *Receipt) { r.ChainID = 1 }, ErrWrongChain},
+		{"other contract", func(r *Receipt) { r.Contract = Address{1} }, ErrWrongChain},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := r
+			bad.Path = append([]Hash(nil), r.Path...)
+			tc.change(&bad)
+			if err := ro.VerifyReceipt(ctx, bad); !errors.Is(err, tc.want) {
+				t.Errorf("VerifyReceipt = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	// The last leaf's path (leaf 4 of 5) is also a valid path of leaf 1
+	// in a 2-leaf tree with the same root; only the anchored commitment,
+	// which binds the size, tells them apart.
+	last, err := v.MakeReceipt(ctx, id, 0, root, size, leaves[4], 4, proof(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last.Index, last.Size = 1, 2
+	if err := last.checkProof(); err != nil {
+		t.Fatalf("the proof of leaf 4 of 5 should also prove leaf 1 of 2: %v", err)
+	}
+	if err := ro.VerifyReceipt(ctx, last); !errors.Is(err, ErrBadReceipt) {
+		t.Errorf("leaf 4 of 5 passed off as leaf 1 of 2: %v, want ErrBadReceipt", err)
+	}
+	// A record whose commitment is not the anchored one gets no receipt.
+	if _, err := v.MakeReceipt(ctx, id, 0, root, size-1, leaves[3], 3, proof(3)); !errors.Is(err, ErrBadReceipt) {
+		t.Errorf("receipt for another size: %v, want ErrBadReceipt", err)
+	}
 }
