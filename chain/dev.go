@@ -61,13 +61,13 @@ type DevConfig struct {
 // be lost. Anchors sent in those blocks are sent again by Client.Anchor.
 // Only one process may run a chain directory at a time.
 type DevChain struct {
-	dir   string
+	dir    string
 	stack  *node.Node
 	eth    *eth.Ethereum
 	beacon *catalyst.SimulatedBeacon
 	keys   []*ecdsa.PrivateKey
-	info  devInfo
-	url   string
+	info   devInfo
+	url    string
 
 	closeOnce sync.Once
 	closeErr  error
