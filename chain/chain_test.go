@@ -456,3 +456,23 @@ func TestReceipts(t *testing.T) {
 		t.Errorf("receipt for another size: %v, want ErrBadReceipt", err)
 	}
 }
+
+func TestRecordCID(t *testing.T) {
+	d := Hash{1, 2, 3}
+	c := RecordCID(d)
+	if !strings.HasPrefix(c, "bafyrei") {
+		t.Errorf("RecordCID = %s, want a bafyrei… CID", c)
+	}
+	if got, err := RecordDigest(c); err != nil || got != d {
+		t.Errorf("RecordDigest(RecordCID) = %v, %v", got, err)
+	}
+	// A well-known dag-cbor CID: the empty map.
+	if got, err := RecordDigest("bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua"); err != nil || got.String() != "0xc19a797fa1fd590cd2e5b42d1cf5f246e29b91684e2f87404b81dc345c7a56a0" {
+		t.Errorf("digest of the empty map's CID = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "Qmfoo", "bafyrei"} {
+		if _, err := RecordDigest(bad); err == nil {
+			t.Errorf("RecordDigest(%q) accepted", bad)
+		}
+	}
+}

@@ -66,19 +66,37 @@ type DevChain struct {
 	eth    *eth.Ethereum
 	beacon *catalyst.SimulatedBeacon
 	keys   []*ecdsa.PrivateKey
-	info   devInfo
+	info   DevInfo
 	url    string
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// devInfo is <dir>/devchain.json: what must be the same on every start.
-type devInfo struct {
+// DevInfo is what a dev chain records in <dir>/devchain.json: what must
+// stay the same on every start, and what other processes need to use the
+// chain (its endpoint while it runs, its contract).
+type DevInfo struct {
 	ChainID  uint64 `json:"chainId"`
 	Accounts int    `json:"accounts"`
 	// Contract is the Crucible contract, once deployed.
 	Contract *Address `json:"contract,omitempty"`
+	// RPC is the JSON-RPC endpoint of the running chain; it is left
+	// behind when the chain stops.
+	RPC string `json:"rpc,omitempty"`
+}
+
+// ReadDevInfo reads what the dev chain in dir recorded.
+func ReadDevInfo(dir string) (DevInfo, error) {
+	var info DevInfo
+	b, err := os.ReadFile(filepath.Join(dir, devInfoFile))
+	if err != nil {
+		return info, err
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		return info, fmt.Errorf("%s is damaged: %w", filepath.Join(dir, devInfoFile), err)
+	}
+	return info, nil
 }
 
 const devInfoFile = "devchain.json"
@@ -112,7 +130,7 @@ func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, e
 	switch b, err := os.ReadFile(filepath.Join(dir, devInfoFile)); {
 	case errors.Is(err, os.ErrNotExist):
 		fresh = true
-		d.info = devInfo{ChainID: cfg.ChainID, Accounts: cfg.Accounts}
+		d.info = DevInfo{ChainID: cfg.ChainID, Accounts: cfg.Accounts}
 	case err != nil:
 		return nil, fmt.Errorf("dev chain: %w", err)
 	default:
@@ -177,11 +195,10 @@ func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, e
 		return nil, fmt.Errorf("dev chain: start: %w", err)
 	}
 	d.stack, d.eth, d.beacon, d.url = stack, backend, beacon, stack.HTTPEndpoint()
-	if fresh {
-		if err := d.saveInfo(); err != nil {
-			d.Close()
-			return nil, err
-		}
+	d.info.RPC = d.url
+	if err := d.saveInfo(); err != nil {
+		d.Close()
+		return nil, err
 	}
 	return d, nil
 }
@@ -195,7 +212,7 @@ func (d *DevChain) genesis() *core.Genesis {
 	mainnetRules(&cfg)
 	g.Config = &cfg
 	for _, k := range d.keys {
-		g.Alloc[keyAddress(k)] = types.Account{Balance: devFunds()}
+		g.Alloc[keyAddress(k)] = types.Account{Balance: DevFunds()}
 	}
 	return g
 }

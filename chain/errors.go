@@ -65,7 +65,28 @@ func (e *RevertError) Error() string {
 	if e.Reason == "" {
 		return "reverted without a reason"
 	}
+	if h := revertHints[e.Name()]; h != "" {
+		return "reverted: " + e.Reason + ": " + h
+	}
 	return "reverted: " + e.Reason
+}
+
+// revertHints say what to do about the contract's errors.
+var revertHints = map[string]string{
+	"UnknownSubnet":     "no subnet has this id; create one with `crucible chain subnet create`",
+	"NotOwner":          "only the subnet's owner may do this",
+	"InvalidTempo":      "the tempo must be at least 1 block",
+	"EmptyManifest":     "give the manifest's CID",
+	"EmptyPeerID":       "give the node's libp2p peer ID",
+	"StakeTooLow":       "send at least the subnet's minimum stake (see `crucible chain subnet show`)",
+	"AlreadyRegistered": "this account is registered already; add stake instead",
+	"SubnetFull":        "the subnet admits no more neurons",
+	"NotRegistered":     "register the account in the subnet first (`crucible chain register`)",
+	"InsufficientStake": "unstake at most the account's stake",
+	"NothingToWithdraw": "unstake first; withdraw pays out what was unstaked",
+	"StillLocked":       "wait for the unlock block",
+	"EpochNotOver":      "an epoch can be anchored once it has ended",
+	"ZeroRoot":          "the root must not be zero",
 }
 
 // Is makes errors.Is(err, ErrReverted) true.

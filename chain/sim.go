@@ -40,7 +40,7 @@ func NewSimulated(n int) (*Simulated, error) {
 			return nil, err
 		}
 		keys[i] = k
-		alloc[keyAddress(k)] = types.Account{Balance: devFunds()}
+		alloc[keyAddress(k)] = types.Account{Balance: DevFunds()}
 	}
 	b := simulated.NewBackend(alloc, func(_ *node.Config, ec *ethconfig.Config) {
 		cfg := *ec.Genesis.Config // a copy: the default is a shared global
@@ -109,6 +109,7 @@ func mainnetRules(cfg *params.ChainConfig) {
 	cfg.BogotaTime = nil
 }
 
-func devFunds() *big.Int {
+// DevFunds is what each dev account starts with: 1,000,000 ether.
+func DevFunds() *big.Int {
 	return new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(params.Ether))
 }

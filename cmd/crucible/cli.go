@@ -59,6 +59,17 @@ func commands() []*command {
 				{name: "import", summary: "read a CAR file into the store and pin its roots", run: runContentCARImport},
 			}},
 		}},
+		{name: "chain", summary: "the chain: a local dev chain, subnets, registration and anchors", sub: []*command{
+			{name: "dev", summary: "run a local dev chain with the contract deployed", run: runChainDev},
+			{name: "deploy", summary: "deploy the Crucible contract to a chain", run: runChainDeploy},
+			{name: "subnet", summary: "create and show subnets", sub: []*command{
+				{name: "create", summary: "create a subnet from a manifest CID", run: runChainSubnetCreate},
+				{name: "show", summary: "show a subnet and its neurons", run: runChainSubnetShow},
+			}},
+			{name: "register", summary: "register an account in a subnet with a stake", run: runChainRegister},
+			{name: "anchors", summary: "list a subnet's anchored epochs and conflicts", run: runChainAnchors},
+			{name: "verify", summary: "check an anchor receipt against the chain", run: runChainVerify},
+		}},
 		{name: "version", summary: "print version information", run: runVersion},
 	}
 }
