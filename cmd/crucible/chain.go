@@ -481,4 +481,3 @@ func formatPeerID(b []byte) string {
 	}
 	return fmt.Sprintf("0x%x", b)
 }
-
