@@ -69,6 +69,7 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 		r, err := cl.tx.wait(ctx, what, tx)
 		if errors.Is(err, ErrTimeout) {
 			lastErr = err
+			cl.tx.resync()
 			continue // check the chain, then maybe send again
 		}
 		if err != nil {
@@ -85,6 +86,7 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 			if errors.Is(err, errReorged) {
 				cl.opts.Logger.Warn("anchor dropped by a reorganisation, sending again", "subnet", subnet, "epoch", epoch, "tx", tx.Hash())
 				lastErr = err
+				cl.tx.resync()
 				continue
 			}
 			return AnchorResult{}, err

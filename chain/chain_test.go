@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"math/big"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crucible-net/crucible/tasks/merkle"
 )
@@ -475,4 +479,91 @@ func TestRecordCID(t *testing.T) {
 			t.Errorf("RecordDigest(%q) accepted", bad)
 		}
 	}
+}
+
+// TestAnchorSurvivesDeepReorg drops the anchor's block in a
+// reorganisation deeper than the confirmation depth, with the transaction
+// gone from the pool too: Anchor notices before it reports success and
+// sends the anchor again.
+func TestAnchorSurvivesDeepReorg(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 2, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := st.client(t, 1)
+	if _, _, err := reg.Register(ctx, id, []byte("peer"), nil); err != nil {
+		t.Fatal(err)
+	}
+	st.sim.Mine(2)
+	var logs strings.Builder
+	v, err := st.sim.Client(ctx, st.owner.Contract(), 1, Options{
+		Confirmations: 2, PollInterval: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := v.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		res AnchorResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := v.Anchor(ctx, id, 0, Hash{0x77}, Hash{0x78})
+		done <- result{res, err}
+	}()
+	// Wait for the anchor's block (auto-mined), then replace it, and the
+	// block after, with a longer chain without the transaction.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if h, _ := v.Head(ctx); h > before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the anchor was never mined")
+		}
+		runtime.Gosched()
+	}
+	if err := st.sim.Fork(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case r := <-done:
+			if r.err != nil {
+				t.Fatalf("Anchor after the reorganisation: %v", r.err)
+			}
+			if !strings.Contains(logs.String(), "reorganisation") {
+				t.Errorf("the reorganisation was not noticed; log:\n%s", logs.String())
+			}
+			if got, err := v.AnchorOf(ctx, id, 0); err != nil || got != (Hash{0x77}) {
+				t.Errorf("AnchorOf after the reorganisation = %v, %v", got, err)
+			}
+			return
+		case <-timeout:
+			t.Fatalf("Anchor did not return; log:\n%s", logs.String())
+		default:
+			// Blocks keep coming, as on a live chain.
+			st.sim.Commit()
+		}
+	}
+}
+
+// syncWriter serialises writes from the client's goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

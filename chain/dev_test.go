@@ -1,9 +1,17 @@
 package chain
 
 import (
+	"errors"
+	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestDevChainSurvivesRestart starts the embedded dev chain, deploys,
@@ -99,5 +107,136 @@ func TestDevChainSurvivesRestart(t *testing.T) {
 	}
 	if _, err := StartDevChain(ctx, other.Dir(), DevConfig{ChainID: 8}); err == nil {
 		t.Error("a chain started with another chain id than it was created with")
+	}
+}
+
+// flakyProxy forwards TCP connections to target, or, while down, accepts
+// and drops them at once, as an RPC endpoint that is restarting does.
+type flakyProxy struct {
+	ln      net.Listener
+	target  string
+	down    atomic.Bool
+	refused atomic.Int64
+
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+// setDown takes the endpoint down (closing every open connection, as a
+// restart does) or brings it back.
+func (p *flakyProxy) setDown(down bool) {
+	p.down.Store(down)
+	if !down {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+func newFlakyProxy(t *testing.T, target string) *flakyProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &flakyProxy{ln: ln, target: target, conns: make(map[net.Conn]bool)}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if p.down.Load() {
+				p.refused.Add(1)
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns[c] = true
+			p.mu.Unlock()
+			go func() {
+				defer func() {
+					p.mu.Lock()
+					delete(p.conns, c)
+					p.mu.Unlock()
+					c.Close()
+				}()
+				up, err := net.Dial("tcp", target)
+				if err != nil {
+					return
+				}
+				defer up.Close()
+				go io.Copy(up, c)
+				io.Copy(c, up)
+			}()
+		}
+	}()
+	return p
+}
+
+// TestClientRecoversWhenRPCRestarts: calls made while the endpoint is
+// down are retried and succeed once it is back.
+func TestClientRecoversWhenRPCRestarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a geth node")
+	}
+	ctx := t.Context()
+	d, err := StartDevChain(ctx, filepath.Join(t.TempDir(), "chain"), DevConfig{Accounts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.EnsureContract(ctx, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(d.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newFlakyProxy(t, u.Host)
+	addr, _ := d.Contract()
+	cl, err := Dial(ctx, "http://"+proxy.ln.Addr().String(), d.ChainID(), addr, d.Keys()[0], Options{PollInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.setDown(true)
+	type result struct {
+		id  uint64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		id, _, err := cl.CreateSubnet(ctx, testManifest, 1, SubnetParams{})
+		done <- result{id, err}
+	}()
+	// Let it fail a few times, then bring the endpoint back.
+	deadline := time.Now().Add(time.Minute)
+	for proxy.refused.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the client never tried the endpoint")
+		}
+		runtime.Gosched()
+	}
+	proxy.setDown(false)
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatalf("CreateSubnet across the restart: %v", r.err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("CreateSubnet did not return after the endpoint came back")
+	}
+	// Down for longer than RetryFor: a clear error.
+	short, err := Dial(ctx, "http://"+proxy.ln.Addr().String(), d.ChainID(), addr, nil, Options{RetryFor: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.setDown(true)
+	if _, err := short.SubnetCount(ctx); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("call while the endpoint stays down: %v, want ErrUnavailable", err)
 	}
 }

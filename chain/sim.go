@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"math/big"
+	"sync"
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/core/types"
@@ -24,6 +25,10 @@ type Simulated struct {
 	b      *simulated.Backend
 	keys   []*ecdsa.PrivateKey
 	manual atomic.Bool // auto-mining is off
+
+	// mine serialises block production: go-ethereum's simulated beacon
+	// deadlocks when two goroutines commit at once.
+	mine sync.Mutex
 }
 
 // NewSimulated starts a simulated chain with n funded accounts (1,000,000
@@ -50,14 +55,37 @@ func NewSimulated(n int) (*Simulated, error) {
 	return &Simulated{b: b, keys: keys}, nil
 }
 
-// Commit mines the pending transactions into a new block.
-func (s *Simulated) Commit() { s.b.Commit() }
+// Commit mines the pending transactions into a new block. It is safe to
+// call from several goroutines.
+func (s *Simulated) Commit() {
+	s.mine.Lock()
+	defer s.mine.Unlock()
+	s.b.Commit()
+}
 
-// Mine mines n empty blocks, to move the epoch clock.
+// Mine mines n blocks, to move the epoch clock.
 func (s *Simulated) Mine(n int) {
 	for range n {
-		s.b.Commit()
+		s.Commit()
 	}
+}
+
+// Fork makes the block numbered parent the head, dropping the blocks
+// after it and their transactions: a reorganisation, for tests. The
+// blocks mined next build the new branch.
+func (s *Simulated) Fork(ctx context.Context, parent uint64) error {
+	s.mine.Lock()
+	defer s.mine.Unlock()
+	h, err := s.b.Client().HeaderByNumber(ctx, new(big.Int).SetUint64(parent))
+	if err != nil {
+		return err
+	}
+	if err := s.b.Fork(h.Hash()); err != nil {
+		return err
+	}
+	// The dropped transactions do not come back by themselves.
+	s.b.Rollback()
+	return nil
 }
 
 // Keys returns the funded accounts' keys.
@@ -99,7 +127,7 @@ func (s *Simulated) Client(ctx context.Context, addr Address, i int, o Options) 
 
 func (s *Simulated) afterSend() {
 	if !s.manual.Load() {
-		s.b.Commit()
+		s.Commit()
 	}
 }
 

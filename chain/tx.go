@@ -40,6 +40,15 @@ func newSender(cl *Client, key *ecdsa.PrivateKey) *sender {
 	return &sender{cl: cl, key: key, from: keyAddress(key), signer: types.LatestSignerForChainID(cl.chainID)}
 }
 
+// resync makes the next send ask the chain for the account's nonce: after
+// a reorganisation dropped a transaction, or one timed out, the count kept
+// here may be ahead of the chain's.
+func (s *sender) resync() {
+	s.mu.Lock()
+	s.synced = false
+	s.mu.Unlock()
+}
+
 // transact sends a transaction with data and value to `to` (nil deploys)
 // and waits for its receipt. A transaction that the contract would refuse
 // is not sent: the estimate fails first, with the decoded reason. One that
