@@ -52,6 +52,7 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 	what := fmt.Sprintf("anchor subnet %d epoch %d", subnet, epoch)
 	const attempts = 3
 	var lastErr error
+	var tx *types.Transaction // the anchor transaction in flight, if any
 	for range attempts {
 		// Latest state, not the confirmed one: a root that is already
 		// there, even unconfirmed, must not be sent twice.
@@ -62,15 +63,16 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 		if first == root {
 			return AnchorResult{Anchored: root}, nil
 		}
-		tx, err := cl.tx.send(ctx, what, &cl.contract, cl.c.PackAnchor(subnet, epoch, root, recordDigest), nil)
-		if err != nil {
-			return AnchorResult{}, err
+		if tx == nil {
+			if tx, err = cl.tx.send(ctx, what, &cl.contract, cl.c.PackAnchor(subnet, epoch, root, recordDigest), nil); err != nil {
+				return AnchorResult{}, err
+			}
 		}
 		r, err := cl.tx.wait(ctx, what, tx)
 		if errors.Is(err, ErrTimeout) {
+			// Not a new transaction: the same one may still be mined.
 			lastErr = err
-			cl.tx.resync()
-			continue // check the chain, then maybe send again
+			continue
 		}
 		if err != nil {
 			return AnchorResult{}, err
@@ -82,14 +84,24 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 			}
 			return AnchorResult{}, fmt.Errorf("%s: transaction %s failed: %w", what, tx.Hash(), cl.decode(cerr, what))
 		}
+		if cl.opts.Confirmations > 0 {
+			cl.opts.Logger.Debug("anchor mined, waiting for confirmations", "subnet", subnet, "epoch", epoch, "tx", tx.Hash(), "block", r.BlockNumber, "confirmations", cl.opts.Confirmations)
+		}
 		if err := cl.confirm(ctx, what, r); err != nil {
-			if errors.Is(err, errReorged) {
-				cl.opts.Logger.Warn("anchor dropped by a reorganisation, sending again", "subnet", subnet, "epoch", epoch, "tx", tx.Hash())
-				lastErr = err
-				cl.tx.resync()
-				continue
+			if !errors.Is(err, errReorged) {
+				return AnchorResult{}, err
 			}
-			return AnchorResult{}, err
+			lastErr = err
+			// Wait for the same transaction if the node still has it
+			// (back in its pool); otherwise send a new one.
+			if _, _, err := cl.rpc.TransactionByHash(ctx, tx.Hash()); err != nil {
+				cl.opts.Logger.Warn("anchor dropped by a reorganisation, sending again", "subnet", subnet, "epoch", epoch, "tx", tx.Hash())
+				tx = nil
+				cl.tx.resync()
+			} else {
+				cl.opts.Logger.Warn("anchor dropped by a reorganisation, waiting for it to be mined again", "subnet", subnet, "epoch", epoch, "tx", tx.Hash())
+			}
+			continue
 		}
 		res := AnchorResult{Anchored: root, Sent: true, Tx: receiptOf(r)}
 		for _, l := range r.Logs {

@@ -7,11 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/crucible-net/crucible/tasks/merkle"
 )
@@ -498,9 +499,13 @@ func TestAnchorSurvivesDeepReorg(t *testing.T) {
 	}
 	st.sim.Mine(2)
 	var logs strings.Builder
+	mined := make(chan struct{}, 1)
 	v, err := st.sim.Client(ctx, st.owner.Contract(), 1, Options{
 		Confirmations: 2, PollInterval: time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)),
+		Logger: slog.New(&signalHandler{
+			Handler: slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}),
+			msg:     "anchor mined, waiting for confirmations", c: mined,
+		}),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -518,17 +523,14 @@ func TestAnchorSurvivesDeepReorg(t *testing.T) {
 		res, err := v.Anchor(ctx, id, 0, Hash{0x77}, Hash{0x78})
 		done <- result{res, err}
 	}()
-	// Wait for the anchor's block (auto-mined), then replace it, and the
-	// block after, with a longer chain without the transaction.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if h, _ := v.Head(ctx); h > before {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the anchor was never mined")
-		}
-		runtime.Gosched()
+	// Once the client has seen the anchor's receipt, replace its block
+	// with a longer chain without the transaction.
+	select {
+	case <-mined:
+	case r := <-done:
+		t.Fatalf("Anchor returned before its block was confirmed: %+v, %v", r.res, r.err)
+	case <-time.After(time.Minute):
+		t.Fatal("the anchor was never mined")
 	}
 	if err := st.sim.Fork(ctx, before); err != nil {
 		t.Fatal(err)
@@ -556,6 +558,23 @@ func TestAnchorSurvivesDeepReorg(t *testing.T) {
 	}
 }
 
+// signalHandler passes records on and signals c when one has message msg.
+type signalHandler struct {
+	slog.Handler
+	msg string
+	c   chan struct{}
+}
+
+func (h *signalHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		select {
+		case h.c <- struct{}{}:
+		default:
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
 // syncWriter serialises writes from the client's goroutines.
 type syncWriter struct {
 	mu sync.Mutex
@@ -566,4 +585,42 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestReceiptDeadline: a transaction that is not mined in time is
+// ErrTimeout, naming it; once mined, calling again does not repeat it.
+func TestReceiptDeadline(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 1, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.sim.Client(ctx, st.owner.Contract(), 1, Options{ReceiptTimeout: 50 * time.Millisecond, PollInterval: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := v.Register(ctx, id, []byte("p"), nil); err != nil {
+		t.Fatal(err)
+	}
+	st.sim.Mine(1)
+	st.sim.SetAutoMine(false)
+	_, err = v.Anchor(ctx, id, 0, Hash{5}, Hash{6})
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "0x") {
+		t.Fatalf("anchor nobody mines: %v, want ErrTimeout naming the transaction", err)
+	}
+	st.sim.SetAutoMine(true)
+	st.sim.Commit() // the transaction sent lands after all
+	res, err := v.Anchor(ctx, id, 0, Hash{5}, Hash{6})
+	if err != nil || res.Sent {
+		t.Errorf("anchor again once the first landed = %+v, %v; want nothing sent", res, err)
+	}
+	if evs, _ := v.Anchors(ctx, id); len(evs) != 1 {
+		t.Errorf("%d anchor events, want 1", len(evs))
+	}
+	// The timed-out attempts waited for one transaction; they did not
+	// send more.
+	if n, err := st.sim.b.Client().NonceAt(ctx, common.Address(v.Account()), nil); err != nil || n != 2 {
+		t.Errorf("account nonce %d, %v; want 2 (register, one anchor)", n, err)
+	}
 }

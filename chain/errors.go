@@ -31,8 +31,8 @@ var (
 	ErrUnavailable = errors.New("chain RPC unavailable")
 
 	// ErrTimeout means a transaction was sent but no receipt came before
-	// the deadline. It may still be mined; the same call again is safe
-	// (sends are idempotent where it matters).
+	// the deadline. It may still be mined. Anchor again is safe (it sends
+	// nothing if the root landed); for other calls, check the chain first.
 	ErrTimeout = errors.New("timed out waiting for the transaction")
 
 	// ErrGasCap means a transaction would need more gas than the

@@ -170,7 +170,7 @@ func (s *sender) wait(ctx context.Context, what string, tx *types.Transaction) (
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%s: %w %s after %s (it may still be mined; running the command again is safe)", what, ErrTimeout, tx.Hash(), s.cl.opts.ReceiptTimeout)
+			return nil, fmt.Errorf("%s: %w %s after %s: it may still be mined; check before sending it again", what, ErrTimeout, tx.Hash(), s.cl.opts.ReceiptTimeout)
 		}
 	}
 }
