@@ -61,7 +61,20 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 			return AnchorResult{}, err
 		}
 		if first == root {
-			return AnchorResult{Anchored: root}, nil
+			// Landed (ours, or someone else's): it counts once it is
+			// confirmed, and not if a reorganisation takes it away.
+			if cl.opts.Confirmations > 0 {
+				cl.opts.Logger.Debug("anchor on chain, waiting for confirmations", "subnet", subnet, "epoch", epoch, "confirmations", cl.opts.Confirmations)
+			}
+			ok, err := cl.anchorConfirmed(ctx, what, subnet, epoch, root)
+			if err != nil {
+				return AnchorResult{}, err
+			}
+			if ok {
+				return AnchorResult{Anchored: root, Sent: tx != nil}, nil
+			}
+			lastErr = errReorged
+			continue
 		}
 		if tx == nil {
 			if tx, err = cl.tx.send(ctx, what, &cl.contract, cl.c.PackAnchor(subnet, epoch, root, recordDigest), nil); err != nil {
@@ -70,8 +83,10 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 		}
 		r, err := cl.tx.wait(ctx, what, tx)
 		if errors.Is(err, ErrTimeout) {
-			// Not a new transaction: the same one may still be mined.
+			// Not a new transaction: the same one, with higher fees in
+			// case a rise of the base fee left it waiting.
 			lastErr = err
+			tx = cl.tx.replace(ctx, what, tx)
 			continue
 		}
 		if err != nil {
@@ -114,7 +129,41 @@ func (cl *Client) Anchor(ctx context.Context, subnet, epoch uint64, root, record
 	return AnchorResult{}, fmt.Errorf("%s: gave up after %d attempts: %w", what, attempts, lastErr)
 }
 
+// logWindow is how many blocks one log query spans.
+const logWindow = 10_000
+
 var errReorged = errors.New("the transaction's block is no longer in the chain")
+
+// anchorConfirmed waits until root is the anchor of subnet's epoch at the
+// confirmed block. It reports false if the anchor disappears from the
+// head meanwhile (a reorganisation).
+func (cl *Client) anchorConfirmed(ctx context.Context, what string, subnet, epoch uint64, root Hash) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, cl.opts.ReceiptTimeout)
+	defer cancel()
+	t := time.NewTicker(cl.opts.PollInterval)
+	defer t.Stop()
+	for {
+		got, err := cl.AnchorOf(ctx, subnet, epoch)
+		if err == nil && got == root {
+			return true, nil
+		}
+		if err != nil && !errors.Is(err, ErrNotAnchored) {
+			return false, err
+		}
+		head, err := cl.anchorAtHead(ctx, subnet, epoch)
+		if err != nil {
+			return false, err
+		}
+		if head != root {
+			return false, nil
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return false, fmt.Errorf("%s: %w: %d confirmations of the anchor", what, ErrTimeout, cl.opts.Confirmations)
+		}
+	}
+}
 
 // anchorAtHead reads the anchored root at the latest block (zero if none).
 func (cl *Client) anchorAtHead(ctx context.Context, subnet, epoch uint64) (Hash, error) {
@@ -165,19 +214,34 @@ func (cl *Client) Anchors(ctx context.Context, subnet uint64) ([]Anchor, error) 
 	if err != nil {
 		return nil, err
 	}
-	abi := cl.c.GetABI()
-	q := ethereum.FilterQuery{
-		FromBlock: new(big.Int),
-		ToBlock:   new(big.Int).SetUint64(to),
-		Addresses: []common.Address{cl.contract},
-		Topics: [][]common.Hash{
-			{abi.Events["Anchored"].ID, abi.Events["Conflict"].ID},
-			{common.BigToHash(new(big.Int).SetUint64(subnet))},
-		},
-	}
-	logs, err := retry(ctx, cl.opts, "read anchors", func() ([]types.Log, error) { return cl.rpc.FilterLogs(ctx, q) })
+	from, err := call(ctx, cl, "read the deploy block", cl.c.PackDeployBlock(), cl.c.UnpackDeployBlock)
 	if err != nil {
 		return nil, err
+	}
+	abi := cl.c.GetABI()
+	topics := [][]common.Hash{
+		{abi.Events["Anchored"].ID, abi.Events["Conflict"].ID},
+		{common.BigToHash(new(big.Int).SetUint64(subnet))},
+	}
+	// A window at a time: public endpoints refuse log queries over too
+	// many blocks.
+	var logs []types.Log
+	for start := from; start <= to; start += logWindow {
+		end := min(start+logWindow-1, to)
+		q := ethereum.FilterQuery{
+			FromBlock: new(big.Int).SetUint64(start),
+			ToBlock:   new(big.Int).SetUint64(end),
+			Addresses: []common.Address{cl.contract},
+			Topics:    topics,
+		}
+		page, err := retry(ctx, cl.opts, "read anchors", func() ([]types.Log, error) { return cl.rpc.FilterLogs(ctx, q) })
+		if err != nil {
+			return nil, err
+		}
+		logs = append(logs, page...)
+		if end == to {
+			break
+		}
 	}
 	var out []Anchor
 	for i := range logs {

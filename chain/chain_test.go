@@ -9,10 +9,12 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/crucible-net/crucible/tasks/merkle"
 )
@@ -136,8 +138,8 @@ func TestSubnetLifecycle(t *testing.T) {
 		ns[1].Stake.Sign() != 0 || ns[1].Active {
 		t.Errorf("Neurons = %+v", ns)
 	}
-	if _, _, active, err := bob.UID(ctx, id, bob.Account()); err != nil || active {
-		t.Errorf("bob active after unstaking everything: %v, %v", active, err)
+	if _, registered, err := bob.UID(ctx, id, bob.Account()); err != nil || registered {
+		t.Errorf("bob registered after unstaking everything: %v, %v", registered, err)
 	}
 	st.sim.Mine(5)
 	before, _ := bob.Balance(ctx, bob.Account())
@@ -151,10 +153,99 @@ func TestSubnetLifecycle(t *testing.T) {
 	if _, err := bob.Withdraw(ctx, id); revertName(err) != "NothingToWithdraw" {
 		t.Errorf("second Withdraw: %v, want NothingToWithdraw", err)
 	}
-	// Bob comes back under his old uid.
-	if uid, _, err := bob.Register(ctx, id, []byte("peer-b2"), ether(1)); err != nil || uid != 1 {
-		t.Errorf("Register again = %d, %v; want uid 1", uid, err)
+	// The full subnet's free uid goes to the next account that registers.
+	if uid, _, err := st.owner.Register(ctx, id, []byte("peer-o"), ether(1)); err != nil || uid != 1 {
+		t.Errorf("Register into the uid bob left = %d, %v; want uid 1", uid, err)
 	}
+	if _, _, err := bob.Register(ctx, id, []byte("peer-b2"), ether(1)); revertName(err) != "SubnetFull" {
+		t.Errorf("bob registering again into the full subnet: %v, want SubnetFull", err)
+	}
+	if ns, _ := st.owner.Neurons(ctx, id); len(ns) != 2 || ns[1].Account != st.owner.Account() || !ns[1].Active {
+		t.Errorf("neurons after the uid was reused = %+v", ns)
+	}
+}
+
+func TestRegistrationLimits(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	if _, _, err := st.owner.CreateSubnet(ctx, testManifest, 1, SubnetParams{UnstakeDelay: 1 << 40}); revertName(err) != "InvalidUnstakeDelay" {
+		t.Errorf("an unstake delay that could lock stake forever: %v, want InvalidUnstakeDelay", err)
+	}
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 1, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := st.client(t, 1)
+	if _, _, err := a.Register(ctx, id, make([]byte, 65), nil); revertName(err) != "InvalidPeerID" {
+		t.Errorf("a 65-byte peer ID: %v, want InvalidPeerID", err)
+	}
+	if _, _, err := a.Register(ctx, id, nil, nil); revertName(err) != "InvalidPeerID" {
+		t.Errorf("no peer ID: %v, want InvalidPeerID", err)
+	}
+	// With no minimum stake, an account registered with nothing can
+	// still leave (unstake 0), and its uid is freed.
+	if _, _, err := a.Register(ctx, id, []byte("a"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Unstake(ctx, id, nil); err != nil {
+		t.Fatalf("unstake 0 of a zero stake: %v", err)
+	}
+	if _, registered, _ := a.UID(ctx, id, a.Account()); registered {
+		t.Error("still registered after leaving")
+	}
+	if _, err := a.Unstake(ctx, id, nil); revertName(err) != "NotRegistered" {
+		t.Errorf("unstake after leaving: %v, want NotRegistered", err)
+	}
+}
+
+// TestLostSendResponse: the node accepts a transaction but the answer is
+// lost; the client's retry must find the transaction, not sign a second.
+func TestLostSendResponse(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 4, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.client(t, 1).Register(ctx, id, []byte("p"), ether(1)); err != nil {
+		t.Fatal(err)
+	}
+	lossy := &lostFirstAnswer{rpcBackend: st.sim.b.Client(), sim: st.sim}
+	cl, err := connect(ctx, lossy, nil, st.owner.Contract(), st.sim.keys[1], Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.afterSend = st.sim.afterSend
+	if _, err := cl.AddStake(ctx, id, ether(1)); err != nil {
+		t.Fatal(err)
+	}
+	if !lossy.fired.Load() {
+		t.Fatal("the answer was never lost")
+	}
+	ns, err := cl.Neurons(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns[0].Stake.Cmp(ether(2)) != 0 {
+		t.Errorf("one AddStake of 1 eth left a stake of %s wei, want 2 eth: the transaction was sent twice", ns[0].Stake)
+	}
+}
+
+// lostFirstAnswer passes the first SendTransaction on, mines it, and then
+// reports a broken connection, as a proxy that lost the answer would.
+type lostFirstAnswer struct {
+	rpcBackend
+	sim   *Simulated
+	fired atomic.Bool
+}
+
+func (l *lostFirstAnswer) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	err := l.rpcBackend.SendTransaction(ctx, tx)
+	if err == nil && !l.fired.Swap(true) {
+		l.sim.Commit()
+		return io.EOF
+	}
+	return err
 }
 
 func TestAnchoringRules(t *testing.T) {
@@ -215,6 +306,115 @@ func TestAnchoringRules(t *testing.T) {
 	}
 	if _, err := a.Anchor(ctx, id, 1, Hash{}, digest); err == nil {
 		t.Error("anchor of a zero root accepted")
+	}
+}
+
+// TestAnchorMinStake: only accounts with the subnet's anchoring stake may
+// anchor, as their stake rises and falls.
+func TestAnchorMinStake(t *testing.T) {
+	st := newSimTest(t, 2)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 1, SubnetParams{AnchorMinStake: ether(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := st.client(t, 1)
+	if _, _, err := a.Register(ctx, id, []byte("a"), ether(1)); err != nil {
+		t.Fatal(err)
+	}
+	st.sim.Mine(2)
+	if _, err := a.Anchor(ctx, id, 0, Hash{1}, Hash{2}); revertName(err) != "AnchorStakeTooLow" {
+		t.Fatalf("anchor with 1 eth of 2: %v, want AnchorStakeTooLow", err)
+	}
+	if _, err := a.AddStake(ctx, id, ether(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Anchor(ctx, id, 0, Hash{1}, Hash{2}); err != nil {
+		t.Fatalf("anchor with 2 eth: %v", err)
+	}
+	if _, err := a.Unstake(ctx, id, ether(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Anchor(ctx, id, 1, Hash{1}, Hash{2}); revertName(err) != "AnchorStakeTooLow" {
+		t.Errorf("anchor after unstaking below the minimum: %v, want AnchorStakeTooLow", err)
+	}
+	if s, _ := a.Subnet(ctx, id); s.Params.AnchorMinStake.Cmp(ether(2)) != 0 {
+		t.Errorf("AnchorMinStake = %v", s.Params.AnchorMinStake)
+	}
+}
+
+// TestAnchorAlreadyThereWaitsForConfirmations: a root someone else
+// anchored counts only once it is confirmed; if a reorganisation removes
+// it meanwhile, Anchor sends it itself.
+func TestAnchorAlreadyThereWaitsForConfirmations(t *testing.T) {
+	st := newSimTest(t, 3)
+	ctx := t.Context()
+	id, _, err := st.owner.CreateSubnet(ctx, testManifest, 2, SubnetParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := st.client(t, 1), st.client(t, 2)
+	for _, c := range []*Client{a, b} {
+		if _, _, err := c.Register(ctx, id, []byte(c.Account().String()[:10]), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.sim.Mine(2)
+	before, _ := a.Head(ctx)
+	if _, err := a.Anchor(ctx, id, 0, Hash{7}, Hash{8}); err != nil {
+		t.Fatal(err)
+	}
+	waiting := make(chan struct{}, 1)
+	var logs strings.Builder
+	v, err := st.sim.Client(ctx, st.owner.Contract(), 2, Options{
+		Confirmations: 3, PollInterval: time.Millisecond,
+		Logger: slog.New(&signalHandler{
+			Handler: slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}),
+			msg:     "anchor on chain, waiting for confirmations", c: waiting,
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		res AnchorResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := v.Anchor(ctx, id, 0, Hash{7}, Hash{8})
+		done <- result{res, err}
+	}()
+	select {
+	case <-waiting:
+	case r := <-done:
+		t.Fatalf("Anchor returned %+v, %v while a's anchor had no confirmations", r.res, r.err)
+	case <-time.After(time.Minute):
+		t.Fatal("Anchor never saw the anchor on chain")
+	}
+	// Now a reorganisation takes a's anchor away.
+	if err := st.sim.Fork(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case r := <-done:
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if !r.res.Sent {
+				t.Errorf("Anchor = %+v: the anchor was gone, so it should have sent it", r.res)
+			}
+			if got, err := v.AnchorOf(ctx, id, 0); err != nil || got != (Hash{7}) {
+				t.Fatalf("after Anchor returned, the confirmed anchor is %v, %v", got, err)
+			}
+			return
+		case <-timeout:
+			t.Fatalf("Anchor did not return; log:\n%s", logs.String())
+		default:
+			st.sim.Commit()
+		}
 	}
 }
 

@@ -223,7 +223,7 @@ func (cl *Client) CreateSubnet(ctx context.Context, manifestCID string, tempo ui
 	if cl.tx == nil {
 		return 0, TxReceipt{}, errNilKey
 	}
-	params := contract.CrucibleSubnetParams{MinStake: orZero(p.MinStake), UnstakeDelay: p.UnstakeDelay, MaxNeurons: p.MaxNeurons}
+	params := contract.CrucibleSubnetParams{MinStake: orZero(p.MinStake), AnchorMinStake: orZero(p.AnchorMinStake), UnstakeDelay: p.UnstakeDelay, MaxNeurons: p.MaxNeurons}
 	r, err := cl.tx.transact(ctx, "create subnet", &cl.contract, cl.c.PackCreateSubnet(manifestCID, tempo, params), nil)
 	if err != nil {
 		return 0, TxReceipt{}, err
@@ -253,7 +253,7 @@ func (cl *Client) Subnet(ctx context.Context, id uint64) (Subnet, error) {
 	}
 	return Subnet{
 		ID: id, Owner: Address(info.Owner), ManifestCID: info.ManifestCID, Tempo: info.Tempo, Start: info.Start,
-		Params:      SubnetParams{MinStake: info.Params.MinStake, UnstakeDelay: info.Params.UnstakeDelay, MaxNeurons: info.Params.MaxNeurons},
+		Params:      SubnetParams{MinStake: info.Params.MinStake, AnchorMinStake: info.Params.AnchorMinStake, UnstakeDelay: info.Params.UnstakeDelay, MaxNeurons: info.Params.MaxNeurons},
 		NeuronCount: info.NeuronCount,
 	}, nil
 }
@@ -304,28 +304,45 @@ func (cl *Client) Withdraw(ctx context.Context, subnet uint64) (TxReceipt, error
 	return receiptOf(r), err
 }
 
+// neuronsPage is how many neurons one call reads.
+const neuronsPage = 256
+
 // Neurons reads every neuron of a subnet, by uid: the stake side of the
-// metagraph.
+// metagraph. All pages are read at the same confirmed block.
 func (cl *Client) Neurons(ctx context.Context, subnet uint64) ([]Neuron, error) {
-	ns, err := call(ctx, cl, fmt.Sprintf("read the neurons of subnet %d", subnet), cl.c.PackNeurons(subnet), cl.c.UnpackNeurons)
+	block, err := cl.Confirmed(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Neuron, len(ns))
-	for i, n := range ns {
-		out[i] = Neuron{UID: uint32(i), Account: Address(n.Account), PeerID: n.PeerID, Stake: n.Stake, RegisteredAt: n.RegisteredAt, Active: n.Active}
+	var out []Neuron
+	for start := uint32(0); ; start += neuronsPage {
+		data := cl.c.PackNeuronsPage(subnet, start, neuronsPage)
+		raw, err := retry(ctx, cl.opts, "read neurons", func() ([]byte, error) {
+			return cl.rpc.CallContract(ctx, ethereum.CallMsg{To: &cl.contract, Data: data}, new(big.Int).SetUint64(block))
+		})
+		if err != nil {
+			return nil, cl.decode(err, fmt.Sprintf("read the neurons of subnet %d", subnet))
+		}
+		page, err := cl.c.UnpackNeuronsPage(raw)
+		if err != nil {
+			return nil, fmt.Errorf("read the neurons of subnet %d: %w", subnet, err)
+		}
+		for i, n := range page {
+			out = append(out, Neuron{UID: start + uint32(i), Account: Address(n.Account), PeerID: n.PeerID, Stake: n.Stake, RegisteredAt: n.RegisteredAt, Active: n.Active})
+		}
+		if len(page) < neuronsPage {
+			return out, nil
+		}
 	}
-	return out, nil
 }
 
-// UID returns an account's uid in a subnet and whether it is registered
-// and active.
-func (cl *Client) UID(ctx context.Context, subnet uint64, account Address) (uid uint32, registered, active bool, err error) {
+// UID returns an account's uid in a subnet and whether it is registered.
+func (cl *Client) UID(ctx context.Context, subnet uint64, account Address) (uid uint32, registered bool, err error) {
 	out, err := call(ctx, cl, fmt.Sprintf("read the uid of %s", account), cl.c.PackUidOf(subnet, common.Address(account)), cl.c.UnpackUidOf)
 	if err != nil {
-		return 0, false, false, err
+		return 0, false, err
 	}
-	return out.Uid, out.Registered, out.Active, nil
+	return out.Uid, out.Registered, nil
 }
 
 // AnchorOf returns the root anchored for a subnet's epoch as of the

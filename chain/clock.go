@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/core/types"
@@ -63,6 +64,9 @@ const seedDomain = "crucible/epoch-seed/v1"
 // so that a reorganisation cannot change the seed of an epoch in
 // progress; before that it is an error.
 func (cl *Client) Seed(ctx context.Context, c Clock, epoch uint64) ([32]byte, error) {
+	if c.Tempo == 0 || epoch > (math.MaxUint64-c.Start)/c.Tempo {
+		return [32]byte{}, fmt.Errorf("seed of subnet %d epoch %d: no such epoch (tempo %d from block %d)", c.Subnet, epoch, c.Tempo, c.Start)
+	}
 	first := c.FirstBlock(epoch)
 	confirmed, err := cl.Confirmed(ctx)
 	if err != nil {

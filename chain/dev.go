@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
@@ -32,7 +33,7 @@ import (
 // DevConfig configures an embedded dev chain. The zero value is valid.
 type DevConfig struct {
 	// ChainID of a new dev chain. Default 31337. An existing chain keeps
-	// the id it was created with; a different one here is an error.
+	// the id it was created with; 0 accepts it, another one is an error.
 	ChainID uint64
 
 	// BlockTime is the time between blocks. 0 (the default) mines a block
@@ -105,9 +106,6 @@ const devInfoFile = "devchain.json"
 // creating it on first use: a genesis that funds the dev accounts, whose
 // keys are written to dir/keys (mode 0600). Close it when done.
 func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, error) {
-	if cfg.ChainID == 0 {
-		cfg.ChainID = 31337
-	}
 	if cfg.Accounts <= 0 {
 		cfg.Accounts = 10
 	}
@@ -125,30 +123,8 @@ func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, e
 	if err := os.MkdirAll(filepath.Join(dir, "keys"), 0o700); err != nil {
 		return nil, fmt.Errorf("dev chain: %w", err)
 	}
-	d := &DevChain{dir: dir}
-	fresh := false
-	switch b, err := os.ReadFile(filepath.Join(dir, devInfoFile)); {
-	case errors.Is(err, os.ErrNotExist):
-		fresh = true
-		d.info = DevInfo{ChainID: cfg.ChainID, Accounts: cfg.Accounts}
-	case err != nil:
-		return nil, fmt.Errorf("dev chain: %w", err)
-	default:
-		if err := json.Unmarshal(b, &d.info); err != nil {
-			return nil, fmt.Errorf("dev chain: %s is damaged: %w", filepath.Join(dir, devInfoFile), err)
-		}
-		if d.info.ChainID != cfg.ChainID {
-			return nil, fmt.Errorf("dev chain in %s has chain id %d, not %d: %w (use another directory for another chain)", dir, d.info.ChainID, cfg.ChainID, ErrWrongChain)
-		}
-	}
-	for i := range d.info.Accounts {
-		k, err := devKey(dir, i, fresh)
-		if err != nil {
-			return nil, err
-		}
-		d.keys = append(d.keys, k)
-	}
-
+	// The node locks the directory first, so that two processes never
+	// create keys or a chain in it at once.
 	stack, err := node.New(&node.Config{
 		Name:             "crucible-dev",
 		DataDir:          dir,
@@ -159,8 +135,33 @@ func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, e
 		P2P:              p2p.Config{MaxPeers: 0, NoDial: true, NoDiscovery: true, ListenAddr: ""},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("dev chain: %w", err)
+		return nil, fmt.Errorf("dev chain in %s: %w", dir, err)
 	}
+	d := &DevChain{dir: dir, stack: stack}
+	fresh := false
+	switch info, err := ReadDevInfo(dir); {
+	case errors.Is(err, os.ErrNotExist):
+		fresh = true
+		d.info = DevInfo{ChainID: cmp.Or(cfg.ChainID, 31337), Accounts: cfg.Accounts}
+	case err != nil:
+		stack.Close()
+		return nil, fmt.Errorf("dev chain: %w", err)
+	default:
+		d.info = info
+		if cfg.ChainID != 0 && info.ChainID != cfg.ChainID {
+			stack.Close()
+			return nil, fmt.Errorf("dev chain in %s has chain id %d, not %d: %w (use another directory for another chain)", dir, info.ChainID, cfg.ChainID, ErrWrongChain)
+		}
+	}
+	for i := range d.info.Accounts {
+		k, err := devKey(dir, i, fresh)
+		if err != nil {
+			stack.Close()
+			return nil, err
+		}
+		d.keys = append(d.keys, k)
+	}
+
 	ec := ethconfig.Defaults
 	ec.NetworkId = d.info.ChainID
 	ec.SyncMode = ethconfig.FullSync
@@ -171,9 +172,10 @@ func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, e
 	ec.Miner.GasPrice = big.NewInt(1)
 	// Do not resend our own old transactions after a restart.
 	ec.TxPool.NoLocals, ec.TxPool.Journal = true, ""
-	if fresh {
-		ec.Genesis = d.genesis()
-	}
+	// Always the same genesis (it depends only on the chain id and the
+	// keys): geth checks it against the stored one, and builds the same
+	// chain again if the chain's data is gone, rather than a mainnet one.
+	ec.Genesis = d.genesis()
 	backend, err := eth.New(stack, &ec)
 	if err != nil {
 		stack.Close()
@@ -194,7 +196,7 @@ func StartDevChain(ctx context.Context, dir string, cfg DevConfig) (*DevChain, e
 		stack.Close()
 		return nil, fmt.Errorf("dev chain: start: %w", err)
 	}
-	d.stack, d.eth, d.beacon, d.url = stack, backend, beacon, stack.HTTPEndpoint()
+	d.eth, d.beacon, d.url = backend, beacon, stack.HTTPEndpoint()
 	d.info.RPC = d.url
 	if err := d.saveInfo(); err != nil {
 		d.Close()
@@ -293,7 +295,12 @@ func (d *DevChain) Contract() (Address, bool) {
 func (d *DevChain) EnsureContract(ctx context.Context, o Options) (*Client, error) {
 	rpcCl := ethclient.NewClient(d.stack.Attach())
 	if addr, ok := d.Contract(); ok {
-		return connect(ctx, rpcCl, new(big.Int).SetUint64(d.info.ChainID), addr, d.keys[0], o)
+		cl, err := connect(ctx, rpcCl, new(big.Int).SetUint64(d.info.ChainID), addr, d.keys[0], o)
+		if !errors.Is(err, ErrNoContract) {
+			return cl, err
+		}
+		// The chain's data was lost and the chain built again from its
+		// genesis: deploy again.
 	}
 	cl, _, err := Deploy(ctx, rpcCl, d.keys[0], o)
 	if err != nil {

@@ -73,20 +73,22 @@ func (e *RevertError) Error() string {
 
 // revertHints say what to do about the contract's errors.
 var revertHints = map[string]string{
-	"UnknownSubnet":     "no subnet has this id; create one with `crucible chain subnet create`",
-	"NotOwner":          "only the subnet's owner may do this",
-	"InvalidTempo":      "the tempo must be at least 1 block",
-	"EmptyManifest":     "give the manifest's CID",
-	"EmptyPeerID":       "give the node's libp2p peer ID",
-	"StakeTooLow":       "send at least the subnet's minimum stake (see `crucible chain subnet show`)",
-	"AlreadyRegistered": "this account is registered already; add stake instead",
-	"SubnetFull":        "the subnet admits no more neurons",
-	"NotRegistered":     "register the account in the subnet first (`crucible chain register`)",
-	"InsufficientStake": "unstake at most the account's stake",
-	"NothingToWithdraw": "unstake first; withdraw pays out what was unstaked",
-	"StillLocked":       "wait for the unlock block",
-	"EpochNotOver":      "an epoch can be anchored once it has ended",
-	"ZeroRoot":          "the root must not be zero",
+	"UnknownSubnet":       "no subnet has this id; create one with `crucible chain subnet create`",
+	"NotOwner":            "only the subnet's owner may do this",
+	"InvalidTempo":        "the tempo must be at least 1 block",
+	"EmptyManifest":       "give the manifest's CID",
+	"InvalidPeerID":       "give the node's libp2p peer ID (at most 64 bytes)",
+	"InvalidUnstakeDelay": "the unstake delay must be at most 2^32 blocks",
+	"AnchorStakeTooLow":   "add stake up to the subnet's minimum for anchoring (see `crucible chain subnet show`)",
+	"StakeTooLow":         "send at least the subnet's minimum stake (see `crucible chain subnet show`)",
+	"AlreadyRegistered":   "this account is registered already; add stake instead",
+	"SubnetFull":          "the subnet admits no more neurons",
+	"NotRegistered":       "register the account in the subnet first (`crucible chain register`)",
+	"InsufficientStake":   "unstake at most the account's stake",
+	"NothingToWithdraw":   "unstake first; withdraw pays out what was unstaked",
+	"StillLocked":         "wait for the unlock block",
+	"EpochNotOver":        "an epoch can be anchored once it has ended",
+	"ZeroRoot":            "the root must not be zero",
 }
 
 // Is makes errors.Is(err, ErrReverted) true.

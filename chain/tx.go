@@ -41,8 +41,8 @@ func newSender(cl *Client, key *ecdsa.PrivateKey) *sender {
 }
 
 // resync makes the next send ask the chain for the account's nonce: after
-// a reorganisation dropped a transaction, or one timed out, the count kept
-// here may be ahead of the chain's.
+// a reorganisation dropped a transaction, the count kept here may be ahead
+// of the chain's.
 func (s *sender) resync() {
 	s.mu.Lock()
 	s.synced = false
@@ -87,15 +87,10 @@ func (s *sender) send(ctx context.Context, what string, to *common.Address, data
 	}
 	// A margin over the estimate: state may change before it runs.
 	gas = min(gas+gas/4, s.cl.opts.GasCap)
-	tip, err := retry(ctx, s.cl.opts, what+": read the gas tip", func() (*big.Int, error) { return s.cl.rpc.SuggestGasTipCap(ctx) })
+	fees, err := s.fees(ctx, what)
 	if err != nil {
 		return nil, err
 	}
-	head, err := retry(ctx, s.cl.opts, what+": read the head block", func() (*types.Header, error) { return s.cl.rpc.HeaderByNumber(ctx, nil) })
-	if err != nil {
-		return nil, err
-	}
-	feeCap := new(big.Int).Add(tip, new(big.Int).Mul(orZero(head.BaseFee), big.NewInt(2)))
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -107,20 +102,11 @@ func (s *sender) send(ctx context.Context, what string, to *common.Address, data
 			}
 			s.nextNonce, s.synced = n, true
 		}
-		tx, err := types.SignNewTx(s.key, s.signer, &types.DynamicFeeTx{
-			ChainID: s.cl.chainID, Nonce: s.nextNonce, GasTipCap: tip, GasFeeCap: feeCap,
-			Gas: gas, To: to, Value: value, Data: data,
-		})
+		tx, err := s.sign(fees.tx(s.cl.chainID, s.nextNonce, gas, to, value, data))
 		if err != nil {
 			return nil, fmt.Errorf("%s: sign: %w", what, err)
 		}
-		_, err = retry(ctx, s.cl.opts, what+": send", func() (struct{}, error) {
-			err := s.cl.rpc.SendTransaction(ctx, tx)
-			if err != nil && isKnown(err) {
-				err = nil // a retry after the first send got through
-			}
-			return struct{}{}, err
-		})
+		err = s.broadcast(ctx, what, tx)
 		switch {
 		case err == nil:
 			s.nextNonce++
@@ -139,9 +125,110 @@ func (s *sender) send(ctx context.Context, what string, to *common.Address, data
 		default:
 			// The nonce was not used; ask the chain next time.
 			s.synced = false
-			return nil, fmt.Errorf("%s: send: %w", what, err)
+			return nil, fmt.Errorf("%s: send %s: %w", what, tx.Hash(), err)
 		}
 	}
+}
+
+// broadcast sends a signed transaction, retrying while the endpoint is
+// unreachable. A retry can find that an earlier attempt got through even
+// though its answer was lost: the node then says the transaction is known,
+// or that its nonce is used; if the node has this very transaction, that
+// is success, not a reason to sign another.
+func (s *sender) broadcast(ctx context.Context, what string, tx *types.Transaction) error {
+	tries := 0
+	_, err := retry(ctx, s.cl.opts, what+": send", func() (struct{}, error) {
+		tries++
+		err := s.cl.rpc.SendTransaction(ctx, tx)
+		if err != nil && isKnown(err) {
+			err = nil
+		}
+		return struct{}{}, err
+	})
+	if err != nil && tries > 1 && isNonceTooLow(err) {
+		if _, _, terr := s.cl.rpc.TransactionByHash(ctx, tx.Hash()); terr == nil {
+			return nil
+		}
+		if r, rerr := s.cl.rpc.TransactionReceipt(ctx, tx.Hash()); rerr == nil && r != nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// feeQuote is what a transaction offers to pay.
+type feeQuote struct {
+	tip, feeCap *big.Int // EIP-1559
+	gasPrice    *big.Int // a chain without a base fee: a legacy transaction
+}
+
+func (f feeQuote) tx(chainID *big.Int, nonce, gas uint64, to *common.Address, value *big.Int, data []byte) types.TxData {
+	if f.gasPrice != nil {
+		return &types.LegacyTx{Nonce: nonce, GasPrice: f.gasPrice, Gas: gas, To: to, Value: value, Data: data}
+	}
+	return &types.DynamicFeeTx{ChainID: chainID, Nonce: nonce, GasTipCap: f.tip, GasFeeCap: f.feeCap, Gas: gas, To: to, Value: value, Data: data}
+}
+
+// bumped is the quote raised by an eighth, more than the tenth nodes
+// require to replace a pending transaction.
+func (f feeQuote) bumped() feeQuote {
+	up := func(v *big.Int) *big.Int {
+		if v == nil {
+			return nil
+		}
+		return new(big.Int).Add(v, new(big.Int).Add(new(big.Int).Quo(v, big.NewInt(8)), big.NewInt(1)))
+	}
+	return feeQuote{tip: up(f.tip), feeCap: up(f.feeCap), gasPrice: up(f.gasPrice)}
+}
+
+func quoteOf(tx *types.Transaction) feeQuote {
+	if tx.Type() == types.LegacyTxType {
+		return feeQuote{gasPrice: tx.GasPrice()}
+	}
+	return feeQuote{tip: tx.GasTipCap(), feeCap: tx.GasFeeCap()}
+}
+
+// fees quotes a tip and fee cap of twice the base fee, or a gas price on a
+// chain without a base fee.
+func (s *sender) fees(ctx context.Context, what string) (feeQuote, error) {
+	head, err := retry(ctx, s.cl.opts, what+": read the head block", func() (*types.Header, error) { return s.cl.rpc.HeaderByNumber(ctx, nil) })
+	if err != nil {
+		return feeQuote{}, err
+	}
+	if head.BaseFee == nil {
+		price, err := retry(ctx, s.cl.opts, what+": read the gas price", func() (*big.Int, error) { return s.cl.rpc.SuggestGasPrice(ctx) })
+		return feeQuote{gasPrice: price}, err
+	}
+	tip, err := retry(ctx, s.cl.opts, what+": read the gas tip", func() (*big.Int, error) { return s.cl.rpc.SuggestGasTipCap(ctx) })
+	if err != nil {
+		return feeQuote{}, err
+	}
+	return feeQuote{tip: tip, feeCap: new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))}, nil
+}
+
+func (s *sender) sign(data types.TxData) (*types.Transaction, error) {
+	return types.SignNewTx(s.key, s.signer, data)
+}
+
+// replace sends tx again with the same nonce and higher fees, so that it
+// is mined when a rise of the base fee has left it waiting. It returns the
+// transaction now in flight: the replacement, or tx if the node kept it
+// (it was mined meanwhile, or the node refused the replacement).
+func (s *sender) replace(ctx context.Context, what string, tx *types.Transaction) *types.Transaction {
+	to := tx.To()
+	nt, err := s.sign(quoteOf(tx).bumped().tx(s.cl.chainID, tx.Nonce(), tx.Gas(), to, tx.Value(), tx.Data()))
+	if err != nil {
+		return tx
+	}
+	if err := s.broadcast(ctx, what, nt); err != nil {
+		s.cl.opts.Logger.Info("transaction not replaced", "what", what, "tx", tx.Hash(), "err", err)
+		return tx
+	}
+	s.cl.opts.Logger.Info("transaction replaced with higher fees", "what", what, "tx", tx.Hash(), "by", nt.Hash())
+	if s.cl.afterSend != nil {
+		s.cl.afterSend()
+	}
+	return nt
 }
 
 // wait polls for tx's receipt until it comes or the receipt timeout

@@ -81,8 +81,12 @@ func ParseHash(s string) (Hash, error) {
 type SubnetParams struct {
 	// MinStake is the smallest stake, in wei, that Register accepts.
 	MinStake *big.Int
+	// AnchorMinStake is the smallest stake, in wei, an account needs to
+	// anchor epochs. The first root anchored is the epoch's, so this keeps
+	// accounts that cost nothing out of that place.
+	AnchorMinStake *big.Int
 	// UnstakeDelay is how many blocks after Unstake the stake can be
-	// withdrawn.
+	// withdrawn; at most 2^32.
 	UnstakeDelay uint64
 	// MaxNeurons is the most accounts the subnet admits; 0 means no limit.
 	MaxNeurons uint32
@@ -108,7 +112,8 @@ type Neuron struct {
 	PeerID       []byte // the libp2p peer ID, binary
 	Stake        *big.Int
 	RegisteredAt uint64
-	// Active is false once the account has unstaked everything.
+	// Active is false once the account has unstaked everything; the uid
+	// then goes to the next account that registers.
 	Active bool
 }
 

@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -70,6 +71,9 @@ func (cf *chainFlags) resolve(e *env, needKey, needContract bool) (resolved, err
 			return r, fmt.Errorf("%w: --contract: %v", errUsage, err)
 		}
 	} else if needContract {
+		if r.dev == "" {
+			return r, fmt.Errorf("%w: --contract is needed with --chain-rpc", errUsage)
+		}
 		if infoErr != nil || info.Contract == nil {
 			return r, fmt.Errorf("%w: no --contract, and no contract recorded for a dev chain in %s", errUsage, devDir)
 		}
@@ -123,7 +127,7 @@ func runChainDev(e *env, args []string) error {
 	blockTime := fs.Duration("block-time", 2*time.Second, "time between blocks, in whole seconds; 0 mines a block for each transaction")
 	httpAddr := fs.String("http", "127.0.0.1:8545", "address for JSON-RPC (127.0.0.1:0 picks a free port)")
 	accounts := fs.Int("accounts", 10, "dev accounts of a new chain, each with 1,000,000 ether")
-	chainID := fs.Uint64("chain-id", 31337, "chain id of a new chain")
+	chainID := fs.Uint64("chain-id", 0, "chain id of a new chain (default 31337); an existing chain keeps its own")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -213,6 +217,7 @@ func runChainSubnetCreate(e *env, args []string) error {
 	manifest := fs.String("manifest", "", "CID of the subnet's manifest (required)")
 	tempo := fs.Uint("tempo", 0, "blocks per epoch (required)")
 	minStake := fs.String("min-stake", "0", "smallest stake register accepts")
+	anchorStake := fs.String("anchor-min-stake", "0", "smallest stake that may anchor epochs (0: any registered account)")
 	delay := fs.Uint64("unstake-delay", 0, "blocks between unstake and withdraw")
 	maxNeurons := fs.Uint("max-neurons", 0, "most neurons the subnet admits (0: no limit)")
 	pos, err := parseFlags(fs, args)
@@ -225,9 +230,19 @@ func runChainSubnetCreate(e *env, args []string) error {
 	if *manifest == "" || *tempo == 0 || *tempo > 1<<32-1 {
 		return fmt.Errorf("%w: --manifest and a --tempo between 1 and 2^32-1 are required", errUsage)
 	}
+	if *maxNeurons > 1<<32-1 {
+		return fmt.Errorf("%w: --max-neurons %d: at most 2^32-1", errUsage, *maxNeurons)
+	}
+	if *delay > 1<<32 {
+		return fmt.Errorf("%w: --unstake-delay %d: at most 2^32 blocks", errUsage, *delay)
+	}
 	stake, err := parseAmount(*minStake)
 	if err != nil {
 		return fmt.Errorf("%w: --min-stake: %v", errUsage, err)
+	}
+	anchorMin, err := parseAmount(*anchorStake)
+	if err != nil {
+		return fmt.Errorf("%w: --anchor-min-stake: %v", errUsage, err)
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
@@ -235,7 +250,7 @@ func runChainSubnetCreate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	id, rc, err := cl.CreateSubnet(ctx, *manifest, uint32(*tempo), chain.SubnetParams{MinStake: stake, UnstakeDelay: *delay, MaxNeurons: uint32(*maxNeurons)})
+	id, rc, err := cl.CreateSubnet(ctx, *manifest, uint32(*tempo), chain.SubnetParams{MinStake: stake, AnchorMinStake: anchorMin, UnstakeDelay: *delay, MaxNeurons: uint32(*maxNeurons)})
 	if err != nil {
 		return err
 	}
@@ -279,7 +294,7 @@ func runChainSubnetShow(e *env, args []string) error {
 	fmt.Fprintf(tw, "owner\t%s\n", s.Owner)
 	fmt.Fprintf(tw, "manifest\t%s\n", s.ManifestCID)
 	fmt.Fprintf(tw, "clock\ttempo %d blocks from block %d; block %d is in epoch %d\n", s.Tempo, s.Start, block, epoch)
-	fmt.Fprintf(tw, "min stake\t%s\n", formatAmount(s.Params.MinStake))
+	fmt.Fprintf(tw, "min stake\t%s to register, %s to anchor\n", formatAmount(s.Params.MinStake), formatAmount(s.Params.AnchorMinStake))
 	fmt.Fprintf(tw, "unstake delay\t%d blocks\n", s.Params.UnstakeDelay)
 	if s.Params.MaxNeurons > 0 {
 		fmt.Fprintf(tw, "neurons\t%d of at most %d\n", s.NeuronCount, s.Params.MaxNeurons)
@@ -435,8 +450,9 @@ func parseSubnet(s string) (uint64, error) {
 }
 
 // parseAmount reads wei: an integer, or a decimal with an eth or gwei
-// suffix.
+// suffix (1.5eth), below 2^256.
 func parseAmount(s string) (*big.Int, error) {
+	in := s
 	s = strings.ToLower(strings.TrimSpace(s))
 	unit := new(big.Rat).SetInt64(1)
 	for _, u := range []struct {
@@ -449,16 +465,21 @@ func parseAmount(s string) (*big.Int, error) {
 			break
 		}
 	}
-	r, ok := new(big.Rat).SetString(s)
-	if !ok || r.Sign() < 0 {
-		return nil, fmt.Errorf("%q is not an amount: want wei, or a number with eth or gwei (1.5eth)", s)
+	if !decimal.MatchString(s) {
+		return nil, fmt.Errorf("%q is not an amount: want wei, or a decimal number with eth or gwei (1.5eth)", in)
 	}
+	r, _ := new(big.Rat).SetString(s)
 	r.Mul(r, unit)
 	if !r.IsInt() {
-		return nil, fmt.Errorf("%q is a fraction of a wei", s)
+		return nil, fmt.Errorf("%q is a fraction of a wei", in)
+	}
+	if r.Num().BitLen() > 256 {
+		return nil, fmt.Errorf("%q is more than any account can hold (2^256 wei)", in)
 	}
 	return r.Num(), nil
 }
+
+var decimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // formatAmount writes wei as ether where it is a round number of
 // micro-ether, else as wei.

@@ -277,7 +277,8 @@ func TestAmounts(t *testing.T) {
 			t.Errorf("formatAmount(%s) = %q, want %q", tc.wei, got, tc.back)
 		}
 	}
-	for _, bad := range []string{"", "-1", "eth", "1.5", "0.1wei", "abc"} {
+	for _, bad := range []string{"", "-1", "eth", "1.5", "0.1wei", "abc", "0x10", "0b11", "3/2eth", "1e3",
+		"115792089237316195423570985008687907853269984665640564039457584007913129639936"} {
 		if v, err := parseAmount(bad); err == nil {
 			t.Errorf("parseAmount(%q) = %v, want an error", bad, v)
 		}
