@@ -240,3 +240,40 @@ func TestClientRecoversWhenRPCRestarts(t *testing.T) {
 		t.Errorf("call while the endpoint stays down: %v, want ErrUnavailable", err)
 	}
 }
+
+// TestDevChainRebuildsLostData: if the chain's database is lost but its
+// record is not, the chain starts again from the same genesis (not
+// mainnet's) and the contract is deployed again.
+func TestDevChainRebuildsLostData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a geth node twice")
+	}
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "chain")
+	d, err := StartDevChain(ctx, dir, DevConfig{Accounts: 1, ChainID: 4242})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.EnsureContract(ctx, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if err := os.RemoveAll(filepath.Join(dir, "crucible-dev", "chaindata")); err != nil {
+		t.Fatal(err)
+	}
+	d, err = StartDevChain(ctx, dir, DevConfig{}) // chain id 0: the recorded one
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	cl, err := d.EnsureContract(ctx, Options{})
+	if err != nil {
+		t.Fatalf("contract after the data was lost: %v", err)
+	}
+	if cl.ChainID().Uint64() != 4242 {
+		t.Errorf("chain id %s after the rebuild, want 4242", cl.ChainID())
+	}
+	if n, err := cl.SubnetCount(ctx); err != nil || n != 0 {
+		t.Errorf("SubnetCount = %d, %v", n, err)
+	}
+}
