@@ -136,6 +136,18 @@ func (r Receipt) checkProof() error {
 // ErrWrongChain if the receipt is for another chain or contract;
 // ErrBadReceipt, with the reason, if anything else does not match.
 func (cl *Client) VerifyReceipt(ctx context.Context, r Receipt) error {
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		unset bool
+	}{{"chainId", r.ChainID == 0}, {"contract", r.Contract.IsZero()}, {"txHash", r.TxHash.IsZero()}, {"size", r.Size == 0}, {"merkleRoot", r.MerkleRoot.IsZero()}} {
+		if f.unset {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: an incomplete receipt, without %s", ErrBadReceipt, strings.Join(missing, ", "))
+	}
 	if r.ChainID != cl.chainID.Uint64() {
 		return fmt.Errorf("%w: the receipt is for chain %d, this endpoint serves %s", ErrWrongChain, r.ChainID, cl.chainID)
 	}

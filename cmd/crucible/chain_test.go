@@ -152,6 +152,11 @@ func TestChainCommands(t *testing.T) {
 	if code, _, errOut := run(t, "chain", "verify", notReceipt); code != 1 || !strings.Contains(errOut, "not a receipt") {
 		t.Fatalf("verify of a file that is not a receipt: exit %d\n%s", code, errOut)
 	}
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	os.WriteFile(empty, []byte(`{}`), 0o644)
+	if code, _, errOut := run(t, "chain", "verify", empty); code != 1 || !strings.Contains(errOut, "incomplete receipt, without chainId, contract, txHash, size, merkleRoot") {
+		t.Fatalf("verify of an empty receipt: exit %d\n%s", code, errOut)
+	}
 }
 
 func writeJSON(t *testing.T, path string, v any) {
