@@ -1,0 +1,377 @@
+package gossip
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// defaultSeenTTL is pubsub's own seen-message cache (its default). A
+// message accepted less than this long ago that reaches validation again is
+// a copy that was already in flight; one accepted longer ago is a replay.
+const defaultSeenTTL = 2 * time.Minute
+
+// Verdict is a validator's decision on a message.
+type Verdict int
+
+const (
+	// Accept: valid; deliver it and forward it.
+	Accept Verdict = iota
+	// Reject: invalid; drop it and penalise the peer that sent it. Only for
+	// messages every honest node refuses the same way.
+	Reject
+	// Ignore: drop it without penalty (early, late, already known).
+	Ignore
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Accept:
+		return "accept"
+	case Reject:
+		return "reject"
+	case Ignore:
+		return "ignore"
+	}
+	return fmt.Sprintf("verdict(%d)", int(v))
+}
+
+// Codec turns a topic's values into message bytes and back. Decode must
+// refuse anything that is not a canonical encoding, so that equal values
+// are equal bytes (and one message ID).
+type Codec[T any] interface {
+	Encode(T) ([]byte, error)
+	Decode([]byte) (T, error)
+}
+
+// Bytes is the identity codec, for topics whose values are raw bytes.
+type Bytes struct{}
+
+func (Bytes) Encode(b []byte) ([]byte, error) { return b, nil }
+func (Bytes) Decode(b []byte) ([]byte, error) { return b, nil }
+
+// Validator judges a decoded message. It runs only after the gossip
+// layer's own checks (size, signature, rate, replay, decoding) passed. It
+// must return within Config.ValidateTimeout; a late answer counts as
+// Ignore. It may be called concurrently.
+type Validator[T any] func(ctx context.Context, m *Message[T]) Verdict
+
+// Message is a message received on, or published to, a topic.
+type Message[T any] struct {
+	Value  T
+	Data   []byte
+	ID     [32]byte // SHA-256 of the topic name, a zero byte and Data
+	Author PeerID   // who signed it
+	From   PeerID   // the peer that forwarded it to us (Author if direct)
+	Local  bool     // published by this node
+}
+
+// TopicSpec names a topic and says how to treat its messages.
+type TopicSpec[T any] struct {
+	Subnet   uint64
+	Kind     Kind
+	Codec    Codec[T]
+	Validate Validator[T] // nil accepts every message that passes the gossip checks
+	Limits   Limits       // zero: DefaultLimits(Kind)
+}
+
+// topicState is what the network keeps of a joined topic.
+type topicState struct {
+	name   string
+	subnet uint64
+	kind   Kind
+	limits Limits
+	topic  *pubsub.Topic
+
+	mu      sync.Mutex
+	buckets map[peer.ID]*tokenBucket
+	swept   time.Time
+}
+
+// Topic is a joined topic whose messages are values of type T.
+type Topic[T any] struct {
+	n     *Network
+	state *topicState
+	spec  TopicSpec[T]
+}
+
+// Join joins the topic of spec on n, registering its validation pipeline:
+// every message, received or published, is checked in this order, the
+// first failure deciding:
+//
+//  1. size (Reject over Limits.MaxSize);
+//  2. signature: pubsub's strict signing already refused unsigned or
+//     badly signed messages (counted as ReasonSignature); checked again;
+//  3. the author's rate (Limits.Rate, Burst): Reject when the author sent
+//     it to us itself, Ignore when a peer forwarded it;
+//  4. replay: Reject if accepted before, longer than pubsub's 2-minute seen
+//     cache ago, within Config.ReplayWindow; Ignore if moments ago;
+//  5. decoding by spec.Codec (Reject);
+//  6. spec.Validate, bounded by Config.ValidateTimeout (Ignore on timeout).
+//
+// # Errors
+//
+// ErrAlreadyJoined if the topic was joined before; ErrConfig for a bad
+// spec; ErrClosed after Close.
+func Join[T any](n *Network, spec TopicSpec[T]) (*Topic[T], error) {
+	if spec.Kind >= numKinds {
+		return nil, fmt.Errorf("%w: unknown message kind %d", ErrConfig, spec.Kind)
+	}
+	if spec.Codec == nil {
+		return nil, fmt.Errorf("%w: topic %s has no codec", ErrConfig, spec.Kind)
+	}
+	if spec.Limits == (Limits{}) {
+		spec.Limits = DefaultLimits(spec.Kind)
+	}
+	l := spec.Limits
+	if l.MaxSize <= 0 || l.MaxSize > maxMessageSize-16<<10 || l.Rate <= 0 || l.Burst < 1 {
+		return nil, fmt.Errorf("%w: limits %+v: need 0 < MaxSize <= %d, Rate > 0, Burst >= 1", ErrConfig, l, maxMessageSize-16<<10)
+	}
+	if n.closing.Load() {
+		return nil, ErrClosed
+	}
+	name := TopicName(n.cfg.Network, spec.Subnet, spec.Kind)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, ok := n.topics[name]; ok {
+		return nil, fmt.Errorf("%w: %s", ErrAlreadyJoined, name)
+	}
+	t := &Topic[T]{n: n, spec: spec, state: &topicState{
+		name: name, subnet: spec.Subnet, kind: spec.Kind, limits: l, buckets: map[peer.ID]*tokenBucket{},
+	}}
+	if err := n.ps.RegisterTopicValidator(name, t.validate); err != nil {
+		return nil, fmt.Errorf("join %s: %w", name, err)
+	}
+	pt, err := n.ps.Join(name)
+	if err != nil {
+		n.ps.UnregisterTopicValidator(name)
+		return nil, fmt.Errorf("join %s: %w", name, err)
+	}
+	if err := pt.SetScoreParams(topicScoreParams(spec.Kind)); err != nil {
+		pt.Close()
+		n.ps.UnregisterTopicValidator(name)
+		return nil, fmt.Errorf("join %s: score parameters: %w", name, err)
+	}
+	t.state.topic = pt
+	n.topics[name] = t.state
+	return t, nil
+}
+
+// Name returns the topic's name.
+func (t *Topic[T]) Name() string { return t.state.name }
+
+// Publish encodes v and publishes it, signed with the node's key.
+//
+// # Errors
+//
+// ErrTooLarge, ErrRateLimited (this node's own rate for the kind),
+// ErrReplay (the same bytes were published or received before),
+// ErrRejected or ErrIgnored (the topic's validator refused it), or the
+// codec's error. A message published with no peer on the topic is not an
+// error: pubsub sends it when peers come.
+func (t *Topic[T]) Publish(ctx context.Context, v T) error {
+	data, err := t.spec.Codec.Encode(v)
+	if err != nil {
+		return fmt.Errorf("publish on %s: encode: %w", t.state.name, err)
+	}
+	if len(data) > t.state.limits.MaxSize {
+		return fmt.Errorf("publish on %s: %w: %d bytes, limit %d", t.state.name, ErrTooLarge, len(data), t.state.limits.MaxSize)
+	}
+	if _, ok := t.n.replays.acceptedAt(contentID(t.state.name, data)); ok {
+		return fmt.Errorf("publish on %s: %w", t.state.name, ErrReplay)
+	}
+	if !t.state.allow(t.n.host.ID(), time.Now()) {
+		return fmt.Errorf("publish on %s: %w: %g per second, burst %d", t.state.name, ErrRateLimited, t.state.limits.Rate, t.state.limits.Burst)
+	}
+	err = t.state.topic.Publish(ctx, data)
+	var verr pubsub.ValidationError
+	switch {
+	case err == nil:
+		t.n.stats.published(t.state.name)
+		return nil
+	case errors.As(err, &verr) && verr.Reason == pubsub.RejectValidationIgnored:
+		return fmt.Errorf("publish on %s: %w", t.state.name, ErrIgnored)
+	case errors.As(err, &verr):
+		return fmt.Errorf("publish on %s: %w (%s)", t.state.name, ErrRejected, verr.Reason)
+	case t.n.closing.Load():
+		return ErrClosed
+	}
+	return fmt.Errorf("publish on %s: %w", t.state.name, err)
+}
+
+// allow takes a token of author's bucket.
+func (s *topicState) allow(author peer.ID, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[author]
+	if b == nil {
+		// Forget authors whose buckets are full again, so the map is
+		// bounded by the authors of the last few minutes.
+		if now.Sub(s.swept) > time.Minute {
+			full := time.Duration(float64(s.limits.Burst)/s.limits.Rate*float64(time.Second)) + time.Second
+			for p, b := range s.buckets {
+				if now.Sub(b.last) > full {
+					delete(s.buckets, p)
+				}
+			}
+			s.swept = now
+		}
+		b = &tokenBucket{}
+		s.buckets[author] = b
+	}
+	return b.take(now, s.limits)
+}
+
+// validate is the topic's pubsub validator: the pipeline of Join.
+func (t *Topic[T]) validate(ctx context.Context, from peer.ID, pm *pubsub.Message) pubsub.ValidationResult {
+	s, st := t.state, t.n.stats
+	reject := func(reason string) pubsub.ValidationResult {
+		st.reject(s.name, reason)
+		return pubsub.ValidationReject
+	}
+	ignore := func(reason string) pubsub.ValidationResult {
+		st.ignore(s.name, reason)
+		return pubsub.ValidationIgnore
+	}
+	data := pm.GetData()
+	if len(data) > s.limits.MaxSize {
+		return reject(ReasonTooLarge)
+	}
+	author := pm.GetFrom()
+	if author.Validate() != nil || len(pm.GetSignature()) == 0 || !signedBy(pm, author) {
+		return reject(ReasonSignature)
+	}
+	id := contentID(s.name, data)
+	// pubsub marks a message Local only if published WithLocalPublication;
+	// ours come from this host.
+	local := pm.Local || pm.ReceivedFrom == t.n.host.ID()
+	if !local {
+		if !s.allow(author, time.Now()) {
+			if pm.ReceivedFrom == author {
+				return reject(ReasonRate)
+			}
+			return ignore(ReasonRate)
+		}
+		if at, ok := t.n.replays.acceptedAt(id); ok {
+			if time.Since(at) < t.n.cfg.seenTTL {
+				return ignore(ReasonDuplicate)
+			}
+			return reject(ReasonReplay)
+		}
+	}
+	v, err := t.spec.Codec.Decode(data)
+	if err != nil {
+		return reject(ReasonDecode)
+	}
+	m := &Message[T]{Value: v, Data: data, ID: id, Author: author, From: pm.ReceivedFrom, Local: local}
+	verdict := Accept
+	if t.spec.Validate != nil {
+		var ok bool
+		verdict, ok = t.callValidator(ctx, m)
+		if !ok {
+			return ignore(ReasonTimeout)
+		}
+	}
+	switch verdict {
+	case Accept:
+		if err := t.n.replays.add(id); err != nil {
+			t.n.log.Warn("replay memory not written; a replay after a restart may pass", "err", err)
+		}
+		pm.ValidatorData = m
+		return pubsub.ValidationAccept
+	case Ignore:
+		return ignore(ReasonValidator)
+	default:
+		return reject(ReasonInvalid)
+	}
+}
+
+// callValidator runs the topic's validator with the configured timeout. A
+// validator that does not return in time is left to finish on its own; ok
+// is false.
+func (t *Topic[T]) callValidator(ctx context.Context, m *Message[T]) (v Verdict, ok bool) {
+	ctx, cancel := context.WithTimeout(ctx, t.n.cfg.ValidateTimeout)
+	defer cancel()
+	done := make(chan Verdict, 1)
+	go func() { done <- t.spec.Validate(ctx, m) }()
+	select {
+	case v := <-done:
+		return v, true
+	case <-ctx.Done():
+		return Ignore, false
+	}
+}
+
+// signedBy re-checks what strict signing verified: the message carries a
+// signature by the key of the peer ID it names as author.
+func signedBy(pm *pubsub.Message, author peer.ID) bool {
+	var pub crypto.PubKey
+	var err error
+	if len(pm.GetKey()) > 0 {
+		pub, err = crypto.UnmarshalPublicKey(pm.GetKey())
+		if err != nil || !author.MatchesPublicKey(pub) {
+			return false
+		}
+	} else if pub, err = author.ExtractPublicKey(); err != nil {
+		return false
+	}
+	return pub != nil
+}
+
+// Subscribe returns a subscription to the topic's accepted messages, this
+// node's own included. Messages are buffered (256); a subscriber that
+// falls behind loses the oldest, counted by pubsub.
+func (t *Topic[T]) Subscribe() (*Subscription[T], error) {
+	sub, err := t.state.topic.Subscribe(pubsub.WithBufferSize(256))
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to %s: %w", t.state.name, err)
+	}
+	return &Subscription[T]{sub: sub}, nil
+}
+
+// Close leaves the topic. Cancel its subscriptions first.
+func (t *Topic[T]) Close() error {
+	n := t.n
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.topics[t.state.name] != t.state {
+		return nil
+	}
+	if err := t.state.topic.Close(); err != nil {
+		return fmt.Errorf("leave %s: %w", t.state.name, err)
+	}
+	n.ps.UnregisterTopicValidator(t.state.name)
+	delete(n.topics, t.state.name)
+	return nil
+}
+
+// Subscription is a stream of a topic's accepted messages.
+type Subscription[T any] struct {
+	sub *pubsub.Subscription
+}
+
+// Next returns the next message, blocking until one arrives, ctx ends or
+// the subscription is cancelled (ErrClosed).
+func (s *Subscription[T]) Next(ctx context.Context) (*Message[T], error) {
+	pm, err := s.sub.Next(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, ErrClosed
+	}
+	m, ok := pm.ValidatorData.(*Message[T])
+	if !ok {
+		return nil, fmt.Errorf("message %x on %s was not validated", pm.ID, pm.GetTopic())
+	}
+	return m, nil
+}
+
+// Cancel ends the subscription.
+func (s *Subscription[T]) Cancel() { s.sub.Cancel() }
