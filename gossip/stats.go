@@ -80,12 +80,12 @@ type PeerInfo struct {
 // ScoreSummary is the distribution of connected peers' scores over the
 // thresholds.
 type ScoreSummary struct {
-	Graylisted     int // below GraylistThreshold
-	BelowPublish   int // below PublishThreshold (and not graylisted)
-	BelowGossip    int // below GossipThreshold (and not below publish)
-	Negative       int // below zero, above the gossip threshold
-	Neutral        int // zero up to AcceptPXThreshold
-	Good           int // at least AcceptPXThreshold
+	Graylisted       int // below GraylistThreshold
+	BelowPublish     int // below PublishThreshold (and not graylisted)
+	BelowGossip      int // below GossipThreshold (and not below publish)
+	Negative         int // below zero, above the gossip threshold
+	Neutral          int // zero up to AcceptPXThreshold
+	Good             int // at least AcceptPXThreshold
 	Min, Median, Max float64
 }
 
@@ -206,16 +206,16 @@ func (t *tracer) Leave(topic string) {
 	delete(t.mesh, topic)
 }
 
-func (t *tracer) OnNewOutboundStream(peer.ID, protocol.ID)                 {}
-func (t *tracer) OnClosedOutboundStream(peer.ID)                           {}
-func (t *tracer) Join(string)                                              {}
-func (t *tracer) ValidateMessage(*pubsub.Message)                          {}
-func (t *tracer) ThrottlePeer(peer.ID)                                     {}
-func (t *tracer) RecvRPC(*pubsub.RPC)                                      {}
-func (t *tracer) SendRPC(*pubsub.RPC, peer.ID)                             {}
-func (t *tracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration)     {}
-func (t *tracer) DropRPC(*pubsub.RPC, peer.ID)                             {}
-func (t *tracer) UndeliverableMessage(*pubsub.Message)                     {}
+func (t *tracer) OnNewOutboundStream(peer.ID, protocol.ID)             {}
+func (t *tracer) OnClosedOutboundStream(peer.ID)                       {}
+func (t *tracer) Join(string)                                          {}
+func (t *tracer) ValidateMessage(*pubsub.Message)                      {}
+func (t *tracer) ThrottlePeer(peer.ID)                                 {}
+func (t *tracer) RecvRPC(*pubsub.RPC)                                  {}
+func (t *tracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
+func (t *tracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
+func (t *tracer) DropRPC(*pubsub.RPC, peer.ID)                         {}
+func (t *tracer) UndeliverableMessage(*pubsub.Message)                 {}
 
 // Topics describes the joined topics, sorted by name.
 func (n *Network) Topics() []TopicInfo {

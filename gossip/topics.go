@@ -31,7 +31,9 @@ func (k Kind) String() string {
 }
 
 // Kinds lists every kind, in order.
-func Kinds() []Kind { return []Kind{KindTasks, KindSubmissions, KindCommits, KindReveals, KindAttestations} }
+func Kinds() []Kind {
+	return []Kind{KindTasks, KindSubmissions, KindCommits, KindReveals, KindAttestations}
+}
 
 // ParseKind is the inverse of Kind.String.
 func ParseKind(s string) (Kind, error) {
