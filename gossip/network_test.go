@@ -49,7 +49,12 @@ func eventually(t testing.TB, what string, cond func() bool) {
 
 func joinBytes(t testing.TB, n *Network, k Kind, v Validator[[]byte]) (*Topic[[]byte], *Subscription[[]byte]) {
 	t.Helper()
-	tp, err := Join(n, TopicSpec[[]byte]{Subnet: 1, Kind: k, Codec: Bytes{}, Validate: v})
+	return joinSpec(t, n, TopicSpec[[]byte]{Subnet: 1, Kind: k, Codec: Bytes{}, Validate: v})
+}
+
+func joinSpec(t testing.TB, n *Network, spec TopicSpec[[]byte]) (*Topic[[]byte], *Subscription[[]byte]) {
+	t.Helper()
+	tp, err := Join(n, spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -128,15 +128,16 @@ func (r *replays) rewrite() error {
 	return nil
 }
 
-// acceptedAt reports when id was accepted, if within the window.
-func (r *replays) acceptedAt(id [32]byte) (time.Time, bool) {
+// age reports how long ago id was accepted, if within the window.
+func (r *replays) age(id [32]byte) (time.Duration, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	at, ok := r.seen[id]
-	if !ok || at < r.now().Add(-r.window).Unix() {
-		return time.Time{}, false
+	now := r.now()
+	if !ok || at < now.Add(-r.window).Unix() {
+		return 0, false
 	}
-	return time.Unix(at, 0), true
+	return now.Sub(time.Unix(at, 0)), true
 }
 
 // add remembers id as accepted now. A failed log write is returned but the

@@ -1,10 +1,12 @@
 package gossip
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 )
 
@@ -14,15 +16,18 @@ import (
 // pubsub resets an inbound stream that does not decode (a bad length
 // prefix, a message over the size limit, protobuf that does not parse) and
 // forgets it: the peer is not scored for it, and may open another stream
-// and do it again. The watch tells such a reset apart from the others:
-// pubsub resets a stream it is not reading from only after it read bytes
-// it could not use; when it replaces a peer's stream with a newer one, or
-// shuts down, the stream is usually blocked in Read, or the network is
-// closing. A garbage stream is a protocol violation, scored through the
+// and do it again. The watch tells such a reset apart from pubsub's other
+// resets: of a stream a newer one from the same peer replaces (marked
+// replaced before pubsub sees the new one), of a stream whose connection
+// failed (Read returned an error), and at shutdown (the network is
+// closing). A garbage stream is a protocol violation, scored through the
 // application-specific score.
 type guardedHost struct {
 	host.Host
 	n *Network
+
+	mu      sync.Mutex
+	current map[peer.ID]*watchedStream // the newest inbound stream per peer
 }
 
 func (g *guardedHost) SetStreamHandler(pid protocol.ID, h network.StreamHandler) {
@@ -34,7 +39,25 @@ func (g *guardedHost) SetStreamHandlerMatch(pid protocol.ID, m func(protocol.ID)
 }
 
 func (g *guardedHost) watch(h network.StreamHandler) network.StreamHandler {
-	return func(s network.Stream) { h(&watchedStream{Stream: s, n: g.n}) }
+	return func(s network.Stream) {
+		p := s.Conn().RemotePeer()
+		ws := &watchedStream{Stream: s, n: g.n}
+		g.mu.Lock()
+		if g.current == nil {
+			g.current = map[peer.ID]*watchedStream{}
+		}
+		if old := g.current[p]; old != nil {
+			old.replaced.Store(true)
+		}
+		g.current[p] = ws
+		g.mu.Unlock()
+		h(ws)
+		g.mu.Lock()
+		if g.current[p] == ws {
+			delete(g.current, p)
+		}
+		g.mu.Unlock()
+	}
 }
 
 type watchedStream struct {
@@ -42,6 +65,7 @@ type watchedStream struct {
 	n        *Network
 	reading  atomic.Bool
 	readErr  atomic.Bool
+	replaced atomic.Bool
 	reported atomic.Bool
 }
 
@@ -56,7 +80,7 @@ func (w *watchedStream) Read(b []byte) (int, error) {
 }
 
 func (w *watchedStream) Reset() error {
-	if !w.reading.Load() && !w.readErr.Load() && !w.n.closing.Load() && w.reported.CompareAndSwap(false, true) {
+	if !w.reading.Load() && !w.readErr.Load() && !w.replaced.Load() && !w.n.closing.Load() && w.reported.CompareAndSwap(false, true) {
 		p := w.Conn().RemotePeer()
 		w.n.stats.garbageStream()
 		w.n.viol.add(p)

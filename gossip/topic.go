@@ -183,7 +183,7 @@ func (t *Topic[T]) Publish(ctx context.Context, v T) error {
 	if len(data) > t.state.limits.MaxSize {
 		return fmt.Errorf("publish on %s: %w: %d bytes, limit %d", t.state.name, ErrTooLarge, len(data), t.state.limits.MaxSize)
 	}
-	if _, ok := t.n.replays.acceptedAt(contentID(t.state.name, data)); ok {
+	if _, ok := t.n.replays.age(contentID(t.state.name, data)); ok {
 		return fmt.Errorf("publish on %s: %w", t.state.name, ErrReplay)
 	}
 	if !t.state.allow(t.n.host.ID(), time.Now()) {
@@ -258,8 +258,8 @@ func (t *Topic[T]) validate(ctx context.Context, from peer.ID, pm *pubsub.Messag
 			}
 			return ignore(ReasonRate)
 		}
-		if at, ok := t.n.replays.acceptedAt(id); ok {
-			if time.Since(at) < t.n.cfg.seenTTL {
+		if age, ok := t.n.replays.age(id); ok {
+			if age < t.n.cfg.seenTTL {
 				return ignore(ReasonDuplicate)
 			}
 			return reject(ReasonReplay)

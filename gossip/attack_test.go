@@ -1,0 +1,299 @@
+package gossip
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	pb "github.com/libp2p/go-libp2p-pubsub/pb"
+	"github.com/libp2p/go-msgio"
+	"google.golang.org/protobuf/proto"
+)
+
+// attacker is a peer that speaks GossipSub but runs none of our checks: a
+// plain pubsub that publishes whatever it is told, and raw RPCs written
+// straight onto a stream.
+type attacker struct {
+	h     Host
+	ps    *pubsub.PubSub
+	topic *pubsub.Topic
+}
+
+func newAttacker(t testing.TB, topic string) *attacker {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := NewLoopbackHost(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); h.Close() })
+	ps, err := pubsub.NewGossipSub(ctx, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := ps.Join(topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tp.Relay(); err != nil { // announces the subscription
+		t.Fatal(err)
+	}
+	return &attacker{h: h, ps: ps, topic: tp}
+}
+
+func (a *attacker) connect(t testing.TB, n *Network) {
+	t.Helper()
+	if err := a.h.Connect(context.Background(), n.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the victim sees the attacker's subscription", func() bool {
+		for _, p := range n.ps.ListPeers(a.topic.String()) {
+			if p == a.h.ID() {
+				return true
+			}
+		}
+		return false
+	})
+	// Knowing the victim's subscription is not enough: pubsub drops what
+	// it publishes until its stream to the victim is open. Probe until a
+	// message gets through.
+	before := n.Topics()[0].Delivered
+	for i := 0; n.Topics()[0].Delivered == before; i++ {
+		if i == 2000 {
+			t.Fatal("no probe from the attacker reached the victim")
+		}
+		a.publish(t, []byte(fmt.Sprintf("probe %d %d", i, time.Now().UnixNano())))
+		time.Sleep(10 * time.Millisecond) // polling with a deadline, not a wait
+	}
+}
+
+func (a *attacker) publish(t testing.TB, data []byte) {
+	t.Helper()
+	if err := a.topic.Publish(context.Background(), data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// raw writes bytes on a new pubsub stream to n, as they are.
+func (a *attacker) raw(t testing.TB, n *Network, b []byte) {
+	t.Helper()
+	s, err := a.h.NewStream(context.Background(), n.ID(), pubsub.GossipSubID_v11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Write(b)
+	s.CloseWrite()
+}
+
+// rpc writes one RPC on a new pubsub stream to n.
+func (a *attacker) rpc(t testing.TB, n *Network, rpc *pb.RPC) {
+	t.Helper()
+	b, err := proto.Marshal(rpc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	msgio.NewVarintWriter(&buf).WriteMsg(b)
+	a.raw(t, n, buf.Bytes())
+}
+
+// arena is a victim V with an honest neighbour H and an attacker X, all
+// connected. V's validator rejects data that starts with "bad".
+type arena struct {
+	v, h       *Network
+	vt, ht     *Topic[[]byte]
+	vsub, hsub *Subscription[[]byte]
+	x          *attacker
+}
+
+func newArena(t *testing.T) *arena {
+	t.Helper()
+	var a arena
+	reject := func(_ context.Context, m *Message[[]byte]) Verdict {
+		if bytes.HasPrefix(m.Value, []byte("bad")) {
+			return Reject
+		}
+		return Accept
+	}
+	a.v = newTestNetwork(t, testConfig(t.TempDir()))
+	a.h = newTestNetwork(t, testConfig(t.TempDir()))
+	a.vt, a.vsub = joinBytes(t, a.v, KindAttestations, reject)
+	a.ht, a.hsub = joinBytes(t, a.h, KindAttestations, reject)
+	connect(t, a.h, a.v)
+	a.x = newAttacker(t, a.vt.Name())
+	a.x.connect(t, a.v)
+	waitTopicPeers(t, a.vt, 2)
+	return &a
+}
+
+// honestDeliver publishes count messages from H, spaced by its rate, and
+// checks V delivers every one.
+func (a *arena) honestDeliver(t *testing.T, count int) {
+	t.Helper()
+	want := map[string]bool{}
+	for i := range count {
+		m := []byte(fmt.Sprintf("honest %d %d", i, time.Now().UnixNano()))
+		want[string(m)] = true
+		if err := a.ht.Publish(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for len(want) > 0 {
+		m := next(t, a.vsub)
+		if m.Author == a.h.ID() {
+			delete(want, string(m.Value))
+		}
+	}
+}
+
+func (a *arena) waitGraylisted(t *testing.T) {
+	t.Helper()
+	eventually(t, "the attacker is graylisted", func() bool {
+		s, ok := a.v.Score(a.x.h.ID())
+		return ok && s < GraylistThreshold
+	})
+	s, _ := a.v.Score(a.h.ID())
+	if s < 0 {
+		t.Errorf("the honest peer's score is %v", s)
+	}
+}
+
+func (a *arena) counter(reason string, rejected bool) uint64 {
+	c := a.v.Topics()[0].Counters
+	if rejected {
+		return c.Rejected[reason]
+	}
+	return c.Ignored[reason]
+}
+
+func TestFloodingPeerIsGraylisted(t *testing.T) {
+	a := newArena(t)
+	for i := range 200 {
+		a.x.publish(t, []byte(fmt.Sprint("flood ", i)))
+	}
+	a.waitGraylisted(t)
+	// Rejections are counted until the attacker is graylisted; after
+	// that its RPCs are dropped unread.
+	if got := a.counter(ReasonRate, true); got < 5 {
+		t.Errorf("%d messages rejected for rate, want at least 5", got)
+	}
+	a.honestDeliver(t, DefaultLimits(KindAttestations).Burst)
+}
+
+func TestInvalidMessagesGraylist(t *testing.T) {
+	cases := []struct {
+		name   string
+		send   func(t *testing.T, a *arena, i int)
+		reason string
+	}{
+		{"rejected by validator", func(t *testing.T, a *arena, i int) {
+			a.x.publish(t, []byte(fmt.Sprint("bad ", i)))
+		}, ReasonInvalid},
+		{"oversized", func(t *testing.T, a *arena, i int) {
+			a.x.publish(t, bytes.Repeat([]byte{byte(i)}, DefaultLimits(KindAttestations).MaxSize+1))
+		}, ReasonTooLarge},
+		{"unsigned", func(t *testing.T, a *arena, i int) {
+			topic := a.vt.Name()
+			a.x.rpc(t, a.v, &pb.RPC{Publish: []*pb.Message{{Topic: &topic, Data: []byte(fmt.Sprint("unsigned ", i))}}})
+		}, ReasonSignature},
+		{"forged signature", func(t *testing.T, a *arena, i int) {
+			topic := a.vt.Name()
+			a.x.rpc(t, a.v, &pb.RPC{Publish: []*pb.Message{{
+				Topic: &topic, Data: []byte(fmt.Sprint("forged ", i)), From: []byte(a.h.ID()),
+				Seqno: []byte{0, 0, 0, 0, 0, 0, 0, byte(i)}, Signature: bytes.Repeat([]byte{7}, 64),
+			}}})
+		}, ReasonSignature},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := newArena(t)
+			for i := range 6 {
+				c.send(t, a, i)
+			}
+			a.waitGraylisted(t)
+			if got := a.counter(c.reason, true); got == 0 {
+				t.Errorf("no message rejected for %s; counters %+v, stats %+v", c.reason, a.v.Topics()[0].Counters, a.v.Stats())
+			}
+			a.honestDeliver(t, 3)
+		})
+	}
+}
+
+func TestGarbageStreamsArePenalised(t *testing.T) {
+	a := newArena(t)
+	junk := [][]byte{
+		{0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},                  // a length prefix far over the limit
+		append([]byte{10}, bytes.Repeat([]byte{0xff}, 10)...), // a length, then bytes that are no protobuf
+		{0x05, 0x0a, 0x03, 0xff, 0xff, 0xff},                  // a field that runs past its length
+	}
+	for i, b := range junk {
+		a.x.raw(t, a.v, b)
+		eventually(t, fmt.Sprintf("garbage stream %d is counted", i+1), func() bool { return a.v.Stats().GarbageStreams == uint64(i+1) })
+	}
+	a.waitGraylisted(t)
+	a.honestDeliver(t, 3)
+}
+
+func TestForeignTopicIsPenalised(t *testing.T) {
+	a := newArena(t)
+	foreign, ours := "/crucible/othernet/1/attestations", TopicName("test", 9, KindTasks)
+	a.x.rpc(t, a.v, &pb.RPC{Publish: []*pb.Message{{Topic: &ours, Data: []byte("not joined")}}})
+	eventually(t, "the unjoined topic is counted", func() bool { return a.v.Stats().UnknownTopic == 1 })
+	if s, _ := a.v.Score(a.x.h.ID()); s < 0 {
+		t.Errorf("a message on our network's unjoined topic cost %v", s)
+	}
+	a.x.rpc(t, a.v, &pb.RPC{Publish: []*pb.Message{{Topic: &foreign, Data: []byte("elsewhere")}}})
+	eventually(t, "the foreign topic is counted and penalised", func() bool {
+		s, _ := a.v.Score(a.x.h.ID())
+		return a.v.Stats().UnknownTopic == 2 && s <= violationPenalty*0.9
+	})
+	a.honestDeliver(t, 3)
+}
+
+// TestReplayAfterRestart: a message V accepted is sent again after V
+// restarted (pubsub's seen cache is empty) and after pubsub's seen window:
+// V still knows it, rejects it and penalises the sender.
+func TestReplayAfterRestart(t *testing.T) {
+	state := t.TempDir()
+	// A generous rate, so that only the replay check can refuse.
+	spec := TopicSpec[[]byte]{Subnet: 1, Kind: KindCommits, Codec: Bytes{}, Limits: Limits{MaxSize: 1024, Rate: 1000, Burst: 1000}}
+	v := newTestNetwork(t, testConfig(state))
+	vt, vsub := joinSpec(t, v, spec)
+	x := newAttacker(t, vt.Name())
+	x.connect(t, v)
+	msg := []byte("commit of yesterday")
+	x.publish(t, msg)
+	for m := next(t, vsub); !bytes.Equal(m.Value, msg); m = next(t, vsub) {
+	}
+	vsub.Cancel()
+	v.Close()
+
+	v = newTestNetwork(t, testConfig(state))
+	v.replays.now = func() time.Time { return time.Now().Add(24 * time.Hour) } // a day later
+	vt, vsub = joinSpec(t, v, spec)
+	x.connect(t, v)
+	x.publish(t, msg)
+	eventually(t, "the replay is rejected", func() bool { return v.Topics()[0].Rejected[ReasonReplay] == 1 })
+	eventually(t, "the replayer is penalised", func() bool { s, _ := v.Score(x.h.ID()); return s <= invalidPenalty })
+	// An honest peer's new message still arrives, and the replay never
+	// does.
+	h := newTestNetwork(t, testConfig(t.TempDir()))
+	ht, _ := joinSpec(t, h, spec)
+	connect(t, h, v)
+	waitTopicPeers(t, ht, 1)
+	fresh := []byte("commit of today")
+	if err := ht.Publish(context.Background(), fresh); err != nil {
+		t.Fatal(err)
+	}
+	for m := next(t, vsub); !bytes.Equal(m.Value, fresh); m = next(t, vsub) {
+		if bytes.Equal(m.Value, msg) {
+			t.Fatal("the replay was delivered")
+		}
+	}
+	if err := vt.Publish(context.Background(), msg); err == nil {
+		t.Error("V itself republished the replayed bytes")
+	}
+}
