@@ -1,9 +1,11 @@
 package gossip
 
 import (
+	"google.golang.org/protobuf/proto"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -97,6 +99,7 @@ type Stats struct {
 	Scores         ScoreSummary
 	UnknownTopic   uint64 // messages on topics this node has not joined
 	GarbageStreams uint64 // pubsub streams that carried undecodable data
+	RPCBytesSent   uint64 // pubsub RPC bytes queued to peers (messages and control)
 }
 
 // tracer receives pubsub's events and keeps the counters.
@@ -107,6 +110,7 @@ type tracer struct {
 	mesh    map[string]map[peer.ID]struct{}
 	unknown uint64
 	garbage uint64
+	sent    atomic.Uint64
 }
 
 var _ pubsub.RawTracer = (*tracer)(nil)
@@ -206,13 +210,15 @@ func (t *tracer) Leave(topic string) {
 	delete(t.mesh, topic)
 }
 
-func (t *tracer) OnNewOutboundStream(peer.ID, protocol.ID)             {}
-func (t *tracer) OnClosedOutboundStream(peer.ID)                       {}
-func (t *tracer) Join(string)                                          {}
-func (t *tracer) ValidateMessage(*pubsub.Message)                      {}
-func (t *tracer) ThrottlePeer(peer.ID)                                 {}
-func (t *tracer) RecvRPC(*pubsub.RPC)                                  {}
-func (t *tracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
+func (t *tracer) OnNewOutboundStream(peer.ID, protocol.ID) {}
+func (t *tracer) OnClosedOutboundStream(peer.ID)           {}
+func (t *tracer) Join(string)                              {}
+func (t *tracer) ValidateMessage(*pubsub.Message)          {}
+func (t *tracer) ThrottlePeer(peer.ID)                     {}
+func (t *tracer) RecvRPC(*pubsub.RPC)                      {}
+func (t *tracer) SendRPC(rpc *pubsub.RPC, _ peer.ID) {
+	t.sent.Add(uint64(proto.Size(&rpc.RPC)))
+}
 func (t *tracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
 func (t *tracer) DropRPC(*pubsub.RPC, peer.ID)                         {}
 func (t *tracer) UndeliverableMessage(*pubsub.Message)                 {}
@@ -302,6 +308,7 @@ func (n *Network) Stats() Stats {
 	st := Stats{Peers: len(n.host.Network().Peers()), Topics: n.Topics()}
 	n.stats.mu.Lock()
 	st.UnknownTopic, st.GarbageStreams = n.stats.unknown, n.stats.garbage
+	st.RPCBytesSent = n.stats.sent.Load()
 	n.stats.mu.Unlock()
 	n.mu.Lock()
 	scores := make([]float64, 0, len(n.scores))
