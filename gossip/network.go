@@ -58,9 +58,17 @@ type Network struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	mu     sync.Mutex
-	topics map[string]*topicState
-	scores map[peer.ID]*pubsub.PeerScoreSnapshot
+	// mu guards topics and joining. It is never held while calling into
+	// pubsub: pubsub's event loop calls back into us (inspectRPC), so
+	// holding a lock it needs across a pubsub call would deadlock.
+	mu      sync.Mutex
+	topics  map[string]*topicState
+	joining map[string]bool
+	// joined mirrors the names in topics for inspectRPC, lock-free.
+	joined sync.Map
+
+	scoresMu sync.Mutex
+	scores   map[peer.ID]*pubsub.PeerScoreSnapshot
 }
 
 // New starts a node's network: a libp2p host with identity id, listening
@@ -160,6 +168,7 @@ func start(ctx context.Context, h host.Host, p *parsed, ownsHost bool) (_ *Netwo
 		log:      p.Logger.With("peer", h.ID().String()),
 		cancel:   cancel,
 		topics:   map[string]*topicState{},
+		joining:  map[string]bool{},
 	}
 	n.stats = newTracer(n)
 	defer func() {
@@ -352,9 +361,9 @@ func (n *Network) Close() error {
 }
 
 func (n *Network) onScores(s map[peer.ID]*pubsub.PeerScoreSnapshot) {
-	n.mu.Lock()
+	n.scoresMu.Lock()
 	n.scores = s
-	n.mu.Unlock()
+	n.scoresMu.Unlock()
 }
 
 // inspectRPC sees every RPC before pubsub handles it. Messages on topics
@@ -368,10 +377,7 @@ func (n *Network) inspectRPC(from peer.ID, rpc *pubsub.RPC) error {
 	foreign := 0
 	for _, m := range rpc.GetPublish() {
 		t := m.GetTopic()
-		n.mu.Lock()
-		_, joined := n.topics[t]
-		n.mu.Unlock()
-		if joined {
+		if _, joined := n.joined.Load(t); joined {
 			continue
 		}
 		n.stats.unknownTopic()

@@ -240,3 +240,25 @@ func TestTopicNames(t *testing.T) {
 		}
 	}
 }
+
+func TestLeaveAndJoinAgain(t *testing.T) {
+	n := newTestNetwork(t, testConfig(t.TempDir()))
+	tp, sub := joinBytes(t, n, KindTasks, nil)
+	if err := tp.Close(); err == nil {
+		t.Fatal("leaving a topic with an active subscription succeeded")
+	}
+	if len(n.Topics()) != 1 {
+		t.Fatal("a failed leave dropped the topic")
+	}
+	sub.Cancel()
+	if err := tp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Topics()) != 0 {
+		t.Fatal("the topic is still listed after leaving")
+	}
+	tp2, _ := joinBytes(t, n, KindTasks, nil)
+	if err := tp2.Publish(context.Background(), []byte("again")); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -246,8 +246,10 @@ func (n *Network) Topics() []TopicInfo {
 
 // Peers describes the connected peers, best score first.
 func (n *Network) Peers() []PeerInfo {
-	n.mu.Lock()
+	n.scoresMu.Lock()
 	scores := n.scores
+	n.scoresMu.Unlock()
+	n.mu.Lock()
 	var names []string
 	for name := range n.topics {
 		names = append(names, name)
@@ -293,8 +295,8 @@ func (n *Network) Peers() []PeerInfo {
 
 // Score returns p's current peer score and whether pubsub has scored it.
 func (n *Network) Score(p PeerID) (float64, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
+	n.scoresMu.Lock()
+	defer n.scoresMu.Unlock()
 	s, ok := n.scores[p]
 	if !ok {
 		return 0, false
@@ -310,12 +312,12 @@ func (n *Network) Stats() Stats {
 	st.UnknownTopic, st.GarbageStreams = n.stats.unknown, n.stats.garbage
 	st.RPCBytesSent = n.stats.sent.Load()
 	n.stats.mu.Unlock()
-	n.mu.Lock()
+	n.scoresMu.Lock()
 	scores := make([]float64, 0, len(n.scores))
 	for _, s := range n.scores {
 		scores = append(scores, s.Score)
 	}
-	n.mu.Unlock()
+	n.scoresMu.Unlock()
 	st.Scores = summarize(scores)
 	return st
 }

@@ -138,10 +138,19 @@ func Join[T any](n *Network, spec TopicSpec[T]) (*Topic[T], error) {
 	}
 	name := TopicName(n.cfg.Network, spec.Subnet, spec.Kind)
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	if _, ok := n.topics[name]; ok {
+	_, exists := n.topics[name]
+	if exists || n.joining[name] {
+		n.mu.Unlock()
 		return nil, fmt.Errorf("%w: %s", ErrAlreadyJoined, name)
 	}
+	n.joining[name] = true
+	n.mu.Unlock()
+	defer func() {
+		n.mu.Lock()
+		delete(n.joining, name)
+		n.mu.Unlock()
+	}()
+
 	t := &Topic[T]{n: n, spec: spec, state: &topicState{
 		name: name, subnet: spec.Subnet, kind: spec.Kind, limits: l, buckets: map[peer.ID]*tokenBucket{},
 	}}
@@ -159,7 +168,10 @@ func Join[T any](n *Network, spec TopicSpec[T]) (*Topic[T], error) {
 		return nil, fmt.Errorf("join %s: score parameters: %w", name, err)
 	}
 	t.state.topic = pt
+	n.mu.Lock()
 	n.topics[name] = t.state
+	n.mu.Unlock()
+	n.joined.Store(name, struct{}{})
 	return t, nil
 }
 
@@ -337,17 +349,22 @@ func (t *Topic[T]) Subscribe() (*Subscription[T], error) {
 
 // Close leaves the topic. Cancel its subscriptions first.
 func (t *Topic[T]) Close() error {
-	n := t.n
+	n, name := t.n, t.state.name
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.topics[t.state.name] != t.state {
+	if n.topics[name] != t.state {
+		n.mu.Unlock()
 		return nil
 	}
+	delete(n.topics, name)
+	n.mu.Unlock()
 	if err := t.state.topic.Close(); err != nil {
-		return fmt.Errorf("leave %s: %w", t.state.name, err)
+		n.mu.Lock()
+		n.topics[name] = t.state
+		n.mu.Unlock()
+		return fmt.Errorf("leave %s: %w", name, err)
 	}
-	n.ps.UnregisterTopicValidator(t.state.name)
-	delete(n.topics, t.state.name)
+	n.joined.Delete(name)
+	n.ps.UnregisterTopicValidator(name)
 	return nil
 }
 
