@@ -262,3 +262,21 @@ func TestLeaveAndJoinAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSlowValidatorIsIgnored(t *testing.T) {
+	cfg := testConfig(t.TempDir())
+	cfg.ValidateTimeout = 100 * time.Millisecond
+	n := newTestNetwork(t, cfg)
+	release := make(chan struct{})
+	defer close(release)
+	tp, _ := joinBytes(t, n, KindTasks, func(ctx context.Context, _ *Message[[]byte]) Verdict {
+		<-release // ignores ctx, as a buggy validator would
+		return Accept
+	})
+	if err := tp.Publish(context.Background(), []byte("slow")); !errors.Is(err, ErrIgnored) {
+		t.Fatalf("publish with a validator that never answers: %v, want ErrIgnored", err)
+	}
+	if got := n.Topics()[0].Ignored[ReasonTimeout]; got != 1 {
+		t.Errorf("%d timeouts counted, want 1", got)
+	}
+}
