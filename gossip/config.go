@@ -205,3 +205,10 @@ func multiaddrs(what string, ss []string) ([]ma.Multiaddr, error) {
 	}
 	return out, nil
 }
+
+// Check reports whether the configuration is valid, without starting
+// anything: the same checks New makes.
+func (c Config) Check() error {
+	_, err := c.parse()
+	return err
+}

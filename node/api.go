@@ -1,0 +1,296 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/crucible-net/crucible/gossip"
+)
+
+// OpenAPI is the API's description, served at /v1/openapi.yaml.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// maxBody bounds a JSON request body.
+const maxBody = 64 << 10
+
+// api is the node's local HTTP API. It listens on loopback only. Reads are
+// open to local programs; writes need the token in <datadir>/api.token.
+type api struct {
+	n     *Node
+	addr  string
+	ln    net.Listener
+	srv   *http.Server
+	token []byte
+	path  string // <datadir>/api.addr
+}
+
+func newAPI(n *Node) (*api, error) {
+	token, err := loadToken(n.dir)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", n.cfg.API.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("API listen on %s: %w (is another node using it? set api.listen)", n.cfg.API.Listen, err)
+	}
+	a := &api{n: n, ln: ln, addr: ln.Addr().String(), token: token, path: filepath.Join(n.dir, apiFile)}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(&collector{n: n})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/status", a.status)
+	mux.HandleFunc("GET /v1/peers", a.peers)
+	mux.HandleFunc("POST /v1/peers", a.auth(a.connect))
+	mux.HandleFunc("GET /v1/topics", a.topics)
+	mux.HandleFunc("GET /v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(OpenAPI)
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	a.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Clients (the CLI) find the API through this file.
+	if err := os.WriteFile(a.path, []byte(a.addr+"\n"), 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("record API address: %w", err)
+	}
+	return a, nil
+}
+
+func (a *api) serve() error {
+	if err := a.srv.Serve(a.ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (a *api) shutdown(ctx context.Context) error { return a.srv.Shutdown(ctx) }
+
+func (a *api) close() error {
+	os.Remove(a.path)
+	err := a.srv.Close()
+	a.ln.Close()
+	return err
+}
+
+// loadToken reads the API token, creating a random one (mode 0600) the
+// first time. A token file others can read is refused.
+func loadToken(dir string) ([]byte, error) {
+	path := filepath.Join(dir, tokenFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		raw := make([]byte, 32)
+		rand.Read(raw)
+		tok := hex.EncodeToString(raw)
+		if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("write API token: %w", err)
+		}
+		return []byte(tok), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read API token: %w", err)
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%w: %s has mode %04o; run chmod 600 %s", ErrConfig, path, st.Mode().Perm(), path)
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < 32 {
+		return nil, fmt.Errorf("%w: %s holds no token (delete it to make a new one)", ErrConfig, path)
+	}
+	return []byte(tok), nil
+}
+
+// ReadToken returns the API token of the data dir dir, for clients.
+func ReadToken(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, tokenFile))
+	if err != nil {
+		return "", fmt.Errorf("read API token: %w (has a node run on %s?)", err, dir)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// ReadAPIAddr returns where the node running on data dir dir serves its
+// API.
+func ReadAPIAddr(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, apiFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("no node is running on %s (start one with `crucible run --data-dir %s`)", dir, dir)
+	}
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// auth requires the bearer token.
+func (a *api) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), a.token) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="crucible"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong token: send Authorization: Bearer <contents of <data-dir>/api.token>")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// Error is the body of every error response.
+type Error struct {
+	Error string `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) { writeJSON(w, code, Error{msg}) }
+
+// readJSON decodes a bounded JSON body into v, refusing unknown fields and
+// trailing data; it writes the 400 itself and returns false on failure.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON object")
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("body larger than %d bytes", maxBody))
+		} else {
+			writeError(w, http.StatusBadRequest, "malformed JSON body: "+err.Error())
+		}
+		return false
+	}
+	return true
+}
+
+// Status is GET /v1/status.
+type Status struct {
+	PeerID  string    `json:"peer_id"`
+	Network string    `json:"network"`
+	Addrs   []string  `json:"addrs"`
+	Started time.Time `json:"started"`
+	Uptime  string    `json:"uptime"`
+	Peers   int       `json:"peers"`
+	Chain   struct {
+		ChainID  uint64 `json:"chain_id"`
+		Contract string `json:"contract"`
+		Account  string `json:"account"`
+		Head     uint64 `json:"head"`
+		Error    string `json:"error,omitempty"`
+	} `json:"chain"`
+}
+
+func (a *api) status(w http.ResponseWriter, r *http.Request) {
+	n := a.n
+	var s Status
+	s.PeerID, s.Network, s.Addrs = n.id.PeerID().String(), n.cfg.Network, n.net.Addrs()
+	s.Started, s.Uptime = n.started.UTC(), time.Since(n.started).Round(time.Second).String()
+	s.Peers = len(n.net.Peers())
+	s.Chain.ChainID, s.Chain.Contract, s.Chain.Account = n.chain.ChainID().Uint64(), n.chain.Contract().String(), n.chain.Account().String()
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	head, err := n.chain.Head(ctx)
+	if err != nil {
+		s.Chain.Error = err.Error()
+	}
+	s.Chain.Head = head
+	writeJSON(w, http.StatusOK, s)
+}
+
+// Peer is one entry of GET /v1/peers.
+type Peer struct {
+	ID        string   `json:"id"`
+	Addrs     []string `json:"addrs"`
+	Inbound   bool     `json:"inbound"`
+	Agent     string   `json:"agent,omitempty"`
+	LatencyMS float64  `json:"latency_ms"`
+	Score     float64  `json:"score"`
+	Topics    []string `json:"topics"`
+}
+
+func (a *api) peers(w http.ResponseWriter, _ *http.Request) {
+	out := []Peer{}
+	for _, p := range a.n.net.Peers() {
+		out = append(out, Peer{ID: p.ID.String(), Addrs: p.Addrs, Inbound: p.Inbound, Agent: p.Agent,
+			LatencyMS: float64(p.Latency.Microseconds()) / 1000, Score: p.Score, Topics: p.Topics})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// ConnectRequest is the body of POST /v1/peers.
+type ConnectRequest struct {
+	Addr string `json:"addr"`
+}
+
+func (a *api) connect(w http.ResponseWriter, r *http.Request) {
+	var req ConnectRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if req.Addr == "" {
+		writeError(w, http.StatusBadRequest, `"addr" is required: a multiaddr ending in /p2p/<peer ID>`)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	if err := a.n.net.Connect(ctx, req.Addr); err != nil {
+		code := http.StatusBadGateway
+		if strings.Contains(err.Error(), "peer address") {
+			code = http.StatusBadRequest
+		}
+		writeError(w, code, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"connected": req.Addr})
+}
+
+// Topic is one entry of GET /v1/topics.
+type Topic struct {
+	Topic      string            `json:"topic"`
+	Subnet     uint64            `json:"subnet"`
+	Kind       string            `json:"kind"`
+	Peers      int               `json:"peers"`
+	Mesh       int               `json:"mesh"`
+	Published  uint64            `json:"published"`
+	Delivered  uint64            `json:"delivered"`
+	Duplicates uint64            `json:"duplicates"`
+	Rejected   map[string]uint64 `json:"rejected"`
+	Ignored    map[string]uint64 `json:"ignored"`
+}
+
+func (a *api) topics(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, topicsOf(a.n.net))
+}
+
+func topicsOf(net *gossip.Network) []Topic {
+	out := []Topic{}
+	for _, t := range net.Topics() {
+		out = append(out, Topic{Topic: t.Topic, Subnet: t.Subnet, Kind: t.Kind.String(), Peers: t.Peers, Mesh: t.Mesh,
+			Published: t.Published, Delivered: t.Delivered, Duplicates: t.Duplicates, Rejected: t.Rejected, Ignored: t.Ignored})
+	}
+	return out
+}

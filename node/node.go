@@ -1,0 +1,219 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/crucible-net/crucible/chain"
+	"github.com/crucible-net/crucible/contentstore"
+	"github.com/crucible-net/crucible/gossip"
+)
+
+// Parts are parts made elsewhere that a node should use instead of making
+// its own: the testnet and tests hand in a chain client.
+type Parts struct {
+	// Chain, if set, is used instead of dialling cfg.Chain; the node does
+	// not close it.
+	Chain *chain.Client
+	// Logs receives the node's logs; nil is standard error.
+	Logs io.Writer
+}
+
+// Node is one Crucible node on its data directory: identity, content
+// store, gossip network, chain connection, and the local API. The data path
+// reads top to bottom in New.
+type Node struct {
+	dir     string
+	cfg     Config
+	log     *slog.Logger
+	lock    *dirLock
+	id      *gossip.Identity
+	store   *contentstore.Store
+	net     *gossip.Network
+	exch    *contentstore.Exchange
+	chain   *chain.Client
+	api     *api
+	started time.Time
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New assembles a node on the data dir dir with configuration cfg (see
+// LoadConfig). It takes the data dir's lock first: two processes never
+// share one data dir. Close the node when done; Run serves it.
+//
+// # Errors
+//
+// ErrLocked if another node runs on dir; ErrConfig for a bad
+// configuration; gossip.ErrKeyPermissions or gossip.ErrBadIdentity for
+// a key file to fix; a wrapped error naming the part that failed
+// otherwise.
+func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{dir: dir, cfg: cfg, started: time.Now()}
+	n.log = newLogger(parts.Logs, cfg.Log.Format, cfg.Log.Level)
+	defer func() {
+		if err != nil {
+			n.Close()
+		}
+	}()
+
+	if n.lock, err = lockDataDir(dir); err != nil {
+		return nil, err
+	}
+	if n.id, err = gossip.LoadIdentity(dir); err != nil {
+		return nil, err
+	}
+	n.log = n.log.With("peer", n.id.PeerID().String())
+	if err := os.MkdirAll(filepath.Join(dir, stateDir), 0o700); err != nil {
+		return nil, fmt.Errorf("create state directory: %w", err)
+	}
+	if n.store, err = contentstore.Open(ctx, dir); err != nil {
+		return nil, fmt.Errorf("open content store: %w", err)
+	}
+	gcfg, err := cfg.gossipConfig(filepath.Join(dir, stateDir))
+	if err != nil {
+		return nil, err
+	}
+	gcfg.Logger = n.log.With("part", "gossip")
+	if n.net, err = gossip.New(ctx, gcfg, n.id); err != nil {
+		return nil, err
+	}
+	n.exch, err = n.store.StartExchange(ctx, n.net.Host(), contentstore.ExchangeOptions{
+		OnBadPeer: func(p gossip.PeerID, err error) {
+			n.log.Warn("peer sent a bad block", "from", p.String(), "err", err)
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start content exchange: %w", err)
+	}
+	if parts.Chain != nil {
+		n.chain = parts.Chain
+	} else if n.chain, err = dialChain(ctx, dir, cfg); err != nil {
+		return nil, err
+	}
+	if n.api, err = newAPI(n); err != nil {
+		return nil, err
+	}
+	n.log.Info("node ready", "network", cfg.Network, "api", n.api.addr, "addrs", n.net.Addrs())
+	return n, nil
+}
+
+// dialChain connects to the configured chain, or to the dev chain recorded
+// in the data dir.
+func dialChain(ctx context.Context, dir string, cfg Config) (*chain.Client, error) {
+	rpc, contract, key, chainID := cfg.Chain.RPC, cfg.Chain.Contract, cfg.Chain.Key, cfg.Chain.ChainID
+	if rpc == "" {
+		info, err := chain.ReadDevInfo(filepath.Join(dir, chainDir))
+		if err != nil {
+			return nil, fmt.Errorf("no chain configured and no dev chain in %s (%v): run `crucible chain dev --data-dir %s`, or set chain.rpc and chain.contract",
+				filepath.Join(dir, chainDir), err, dir)
+		}
+		if info.Contract == nil || info.RPC == "" {
+			return nil, fmt.Errorf("the dev chain in %s has not deployed its contract yet: start `crucible chain dev --data-dir %s`",
+				filepath.Join(dir, chainDir), dir)
+		}
+		rpc, contract, chainID = info.RPC, info.Contract.String(), info.ChainID
+		if key == "" {
+			key = chain.DevKeyPath(filepath.Join(dir, chainDir), 0)
+		}
+	}
+	addr, err := chain.ParseAddress(contract)
+	if err != nil {
+		return nil, fmt.Errorf("%w: chain.contract: %v", ErrConfig, err)
+	}
+	if key == "" {
+		return nil, fmt.Errorf("%w: chain.key: the node needs an account key file to register and anchor", ErrConfig)
+	}
+	k, err := chain.LoadKey(key, os.Getenv("CRUCIBLE_KEY_PASSWORD"))
+	if err != nil {
+		return nil, fmt.Errorf("chain key %s: %w", key, err)
+	}
+	cl, err := chain.Dial(ctx, rpc, chainID, addr, k, chain.Options{Confirmations: cfg.Chain.Confirmations})
+	if errors.Is(err, chain.ErrUnavailable) && cfg.Chain.RPC == "" {
+		return nil, fmt.Errorf("%w\nis `crucible chain dev --data-dir %s` running? It serves %s", err, dir, rpc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect to chain %s: %w", rpc, err)
+	}
+	return cl, nil
+}
+
+// Run serves the node until ctx ends, then shuts down gracefully: the API
+// stops taking requests and finishes the ones in flight (bounded by
+// DefaultShutdownGrace). It returns nil after a clean shutdown.
+func (n *Node) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- n.api.serve() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("API server: %w", err)
+	case <-ctx.Done():
+	}
+	n.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), DefaultShutdownGrace)
+	defer cancel()
+	return n.api.shutdown(sctx)
+}
+
+// Close releases everything New acquired, in reverse order, and the data
+// dir's lock last. It is safe to call twice.
+func (n *Node) Close() error {
+	n.closeOnce.Do(func() {
+		var errs []error
+		if n.api != nil {
+			errs = append(errs, n.api.close())
+		}
+		if n.exch != nil {
+			errs = append(errs, n.exch.Close())
+		}
+		if n.net != nil {
+			errs = append(errs, n.net.Close())
+		}
+		if n.store != nil {
+			errs = append(errs, n.store.Close())
+		}
+		errs = append(errs, n.lock.release())
+		n.closeErr = errors.Join(errs...)
+	})
+	return n.closeErr
+}
+
+// PeerID returns the node's peer ID.
+func (n *Node) PeerID() gossip.PeerID { return n.id.PeerID() }
+
+// APIAddr returns the address the API listens on.
+func (n *Node) APIAddr() string { return n.api.addr }
+
+// Network returns the node's gossip network.
+func (n *Node) Network() *gossip.Network { return n.net }
+
+// Store returns the node's content store.
+func (n *Node) Store() *contentstore.Store { return n.store }
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	if w == nil {
+		w = os.Stderr
+	}
+	var lv slog.Level
+	lv.UnmarshalText([]byte(level)) // Validate checked it
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
