@@ -206,7 +206,8 @@ func start(ctx context.Context, h host.Host, p *parsed, ownsHost bool) (_ *Netwo
 		pubsub.WithPeerExchange(true),
 		pubsub.WithFloodPublish(true),
 		pubsub.WithSeenMessagesTTL(p.seenTTL),
-		pubsub.WithLogger(n.log.With("part", "pubsub")),
+		// pubsub logs routine events (its loop stopping) at Info.
+		pubsub.WithLogger(slog.New(minLevel{n.log.Handler(), slog.LevelWarn}).With("part", "pubsub")),
 	)
 	if p.heartbeat > 0 {
 		gp := pubsub.DefaultGossipSubParams()
@@ -391,4 +392,22 @@ func (n *Network) inspectRPC(from peer.ID, rpc *pubsub.RPC) error {
 		return fmt.Errorf("%d messages on topics of no Crucible network %q", foreign, n.cfg.Network)
 	}
 	return nil
+}
+
+// minLevel drops records below its level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.level && m.Handler.Enabled(ctx, l)
+}
+
+func (m minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{m.Handler.WithAttrs(as), m.level}
+}
+
+func (m minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{m.Handler.WithGroup(name), m.level}
 }

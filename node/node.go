@@ -78,7 +78,15 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	if n.id, err = gossip.LoadIdentity(dir); err != nil {
 		return nil, err
 	}
+	base := n.log
 	n.log = n.log.With("peer", n.id.PeerID().String())
+	// The chain first: without it the node can do nothing, so it should
+	// fail before it joins the network.
+	if parts.Chain != nil {
+		n.chain = parts.Chain
+	} else if n.chain, err = dialChain(ctx, dir, cfg); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, stateDir), 0o700); err != nil {
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
@@ -89,7 +97,7 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	if err != nil {
 		return nil, err
 	}
-	gcfg.Logger = n.log.With("part", "gossip")
+	gcfg.Logger = base.With("part", "gossip") // gossip adds the peer ID itself
 	if n.net, err = gossip.New(ctx, gcfg, n.id); err != nil {
 		return nil, err
 	}
@@ -100,11 +108,6 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start content exchange: %w", err)
-	}
-	if parts.Chain != nil {
-		n.chain = parts.Chain
-	} else if n.chain, err = dialChain(ctx, dir, cfg); err != nil {
-		return nil, err
 	}
 	if n.api, err = newAPI(n); err != nil {
 		return nil, err

@@ -70,6 +70,14 @@ func commands() []*command {
 			{name: "anchors", summary: "list a subnet's anchored epochs and conflicts", run: runChainAnchors},
 			{name: "verify", summary: "check an anchor receipt against the chain", run: runChainVerify},
 		}},
+		{name: "init", summary: "create a node's data directory: identity, API token, config", run: runInit},
+		{name: "run", summary: "run a node on the data directory until Ctrl-C", run: runRun},
+		{name: "status", summary: "show the running node's status", run: runStatus},
+		{name: "peers", summary: "list the running node's peers and their gossip scores", run: runPeers},
+		{name: "topics", summary: "list the running node's gossip topics and counters", run: runTopics},
+		{name: "config", summary: "the node configuration", sub: []*command{
+			{name: "show", summary: "print the configuration after file, environment and flags", run: runConfigShow},
+		}},
 		{name: "version", summary: "print version information", run: runVersion},
 	}
 }
