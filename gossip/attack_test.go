@@ -3,6 +3,7 @@ package gossip
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -180,10 +181,11 @@ func TestFloodingPeerIsGraylisted(t *testing.T) {
 		a.x.publish(t, []byte(fmt.Sprint("flood ", i)))
 	}
 	a.waitGraylisted(t)
-	// Rejections are counted until the attacker is graylisted; after
-	// that its RPCs are dropped unread.
-	if got := a.counter(ReasonRate, true); got < 5 {
-		t.Errorf("%d messages rejected for rate, want at least 5", got)
+	// Each message over the rate costs the author -6000: three put it
+	// below the graylist threshold, after which its RPCs are dropped
+	// unread.
+	if got := a.counter(ReasonRate, true); got < 3 {
+		t.Errorf("%d messages rejected for rate, want at least 3", got)
 	}
 	a.honestDeliver(t, DefaultLimits(KindAttestations).Burst)
 }
@@ -306,5 +308,135 @@ func TestReplayAfterRestart(t *testing.T) {
 	}
 	if err := vt.Publish(context.Background(), msg); err == nil {
 		t.Error("V itself republished the replayed bytes")
+	}
+}
+
+// TestRelayOfReplayIsNotPenalised: a new node B, with no replay memory,
+// accepts an old message an attacker replays and forwards it to V, which
+// remembers it. V drops it but does not penalise B, which did nothing
+// wrong by its own lights.
+func TestRelayOfReplayIsNotPenalised(t *testing.T) {
+	spec := TopicSpec[[]byte]{Subnet: 1, Kind: KindCommits, Codec: Bytes{}, Limits: Limits{MaxSize: 1024, Rate: 1000, Burst: 1000}}
+	state := t.TempDir()
+	v := newTestNetwork(t, testConfig(state))
+	_, vsub := joinSpec(t, v, spec)
+	h := newTestNetwork(t, testConfig(t.TempDir()))
+	ht, _ := joinSpec(t, h, spec)
+	connect(t, h, v)
+	waitTopicPeers(t, ht, 1)
+	old := []byte("an old commit")
+	if err := ht.Publish(context.Background(), old); err != nil {
+		t.Fatal(err)
+	}
+	next(t, vsub)
+	vsub.Cancel()
+	v.Close()
+	// V restarts a day later: pubsub has forgotten, the replay memory not.
+	v = newTestNetwork(t, testConfig(state))
+	v.replays.now = func() time.Time { return time.Now().Add(24 * time.Hour) }
+	vt, _ := joinSpec(t, v, spec)
+
+	b := newTestNetwork(t, testConfig(t.TempDir()))
+	bt, _ := joinSpec(t, b, spec)
+	connect(t, b, v)
+	x := newAttacker(t, vt.Name())
+	x.connect(t, b)
+	waitTopicPeers(t, bt, 2)
+	eventually(t, "B's mesh includes V", func() bool { return b.Topics()[0].Mesh >= 1 })
+	x.publish(t, old)
+	eventually(t, "V drops the replay B forwarded", func() bool { return v.Topics()[0].Ignored[ReasonReplay] >= 1 })
+	if s, _ := v.Score(b.ID()); s < 0 {
+		t.Errorf("the honest relay's score at V fell to %v", s)
+	}
+	if got := v.Topics()[0].Rejected[ReasonReplay]; got != 0 {
+		t.Errorf("%d replays counted as the relay's fault", got)
+	}
+}
+
+// TestReplaysDoNotSilenceTheirAuthor: an attacker re-sends an honest
+// author's signed messages; they must not use up the author's rate at V,
+// so the author's next message still arrives.
+func TestReplaysDoNotSilenceTheirAuthor(t *testing.T) {
+	spec := TopicSpec[[]byte]{Subnet: 1, Kind: KindCommits, Codec: Bytes{}, Limits: Limits{MaxSize: 1024, Rate: 0.01, Burst: 3}}
+	state := t.TempDir()
+	v := newTestNetwork(t, testConfig(state))
+	vt, vsub := joinSpec(t, v, spec)
+	h := newTestNetwork(t, testConfig(t.TempDir()))
+	ht, _ := joinSpec(t, h, spec)
+	// The attacker listens to H's messages, signatures and all.
+	x := newAttacker(t, vt.Name())
+	xsub, err := x.topic.Subscribe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	connect(t, h, v)
+	if err := x.h.Connect(context.Background(), h.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	waitTopicPeers(t, ht, 2)
+	eventually(t, "H's mesh has V and X", func() bool { return h.Topics()[0].Mesh >= 2 })
+	if err := ht.Publish(context.Background(), []byte("h1")); err != nil {
+		t.Fatal(err)
+	}
+	next(t, vsub)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	captured, err := xsub.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vsub.Cancel()
+	v.Close()
+
+	// An hour later V restarts (pubsub's seen cache is empty, H's bucket
+	// full) and the attacker replays H's message at it.
+	v = newTestNetwork(t, testConfig(state))
+	v.replays.now = func() time.Time { return time.Now().Add(time.Hour) }
+	vt, vsub = joinSpec(t, v, spec)
+	connect(t, h, v)
+	if err := x.h.Connect(context.Background(), v.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	waitTopicPeers(t, ht, 2)
+	eventually(t, "H's mesh has V again", func() bool { return h.Topics()[0].Mesh >= 2 })
+	for range 5 {
+		x.rpc(t, v, &pb.RPC{Publish: []*pb.Message{captured.Message}})
+	}
+	eventually(t, "V sees the replays", func() bool {
+		c := v.Topics()[0].Counters
+		return c.Ignored[ReasonReplay]+c.Rejected[ReasonReplay] >= 1
+	})
+	// Had the 5 replays used H's tokens at V, none of its 3 would be left.
+	// (H itself has 2 left of its own 3.)
+	for i := range 2 {
+		msg := []byte(fmt.Sprint("h fresh ", i))
+		if err := ht.Publish(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+		if m := next(t, vsub); !bytes.Equal(m.Value, msg) {
+			t.Fatalf("V got %q, want %q", m.Value, msg)
+		}
+	}
+	if s, _ := v.Score(h.ID()); s < 0 {
+		t.Errorf("the replayed author's score at V is %v", s)
+	}
+}
+
+func TestNextEndsWhenNetworkCloses(t *testing.T) {
+	n := newTestNetwork(t, testConfig(t.TempDir()))
+	_, sub := joinBytes(t, n, KindTasks, nil)
+	got := make(chan error, 1)
+	go func() {
+		_, err := sub.Next(context.Background())
+		got <- err
+	}()
+	n.Close()
+	select {
+	case err := <-got:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("Next after Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Next still blocks after the network closed")
 	}
 }

@@ -62,7 +62,7 @@ type Config struct {
 	// node tells other peers (behind NAT or a load balancer).
 	AnnounceAddrs []string
 	// Bootstrap peers, full multiaddrs with /p2p/<peer ID>. The node dials
-	// them at start and whenever it has fewer than ConnLow peers.
+	// them at start and every 30 s those it is not connected to.
 	Bootstrap []string
 	// MDNS finds peers on the local network by multicast DNS. It is on
 	// only in TestnetConfig: on a real network it would announce the

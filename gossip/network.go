@@ -53,6 +53,8 @@ type Network struct {
 	stats     *tracer
 	log       *slog.Logger
 	cancel    context.CancelFunc
+	done      chan struct{} // closed by Close
+	guarded   *guardedHost
 	wg        sync.WaitGroup
 	closing   atomic.Bool
 	closeOnce sync.Once
@@ -167,6 +169,7 @@ func start(ctx context.Context, h host.Host, p *parsed, ownsHost bool) (_ *Netwo
 		viol:     newViolations(),
 		log:      p.Logger.With("peer", h.ID().String()),
 		cancel:   cancel,
+		done:     make(chan struct{}),
 		topics:   map[string]*topicState{},
 		joining:  map[string]bool{},
 	}
@@ -214,7 +217,8 @@ func start(ctx context.Context, h host.Host, p *parsed, ownsHost bool) (_ *Netwo
 		gp.HeartbeatInterval = p.heartbeat
 		psOpts = append(psOpts, pubsub.WithGossipSubParams(gp))
 	}
-	n.ps, err = pubsub.NewGossipSub(life, &guardedHost{Host: h, n: n}, psOpts...)
+	n.guarded = &guardedHost{Host: h, n: n}
+	n.ps, err = pubsub.NewGossipSub(life, n.guarded, psOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("start gossipsub: %w", err)
 	}
@@ -343,6 +347,7 @@ func (m *mdnsNotifee) HandlePeerFound(ai peer.AddrInfo) {
 func (n *Network) Close() error {
 	n.closeOnce.Do(func() {
 		n.closing.Store(true)
+		close(n.done)
 		var errs []error
 		if n.mdns != nil {
 			errs = append(errs, n.mdns.Close())
@@ -353,6 +358,9 @@ func (n *Network) Close() error {
 		}
 		if n.ownsHost {
 			errs = append(errs, n.host.Close())
+		} else if n.guarded != nil {
+			// pubsub never removes its handlers; the host lives on.
+			n.guarded.removeHandlers()
 		}
 		n.wg.Wait()
 		errs = append(errs, n.replays.close())

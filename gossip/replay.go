@@ -36,8 +36,9 @@ type replays struct {
 	seen   map[[32]byte]int64 // ID → accepted at, Unix seconds
 	path   string
 	f      *os.File
-	logged int // records in the log file
-	live   int // IDs in seen after the last expiry
+	logged int       // records in the log file
+	live   int       // IDs in seen after the last expiry
+	retry  time.Time // when to try again to rewrite a log that failed
 }
 
 func openReplays(dir string, window time.Duration, now func() time.Time) (*replays, error) {
@@ -69,7 +70,8 @@ func openReplays(dir string, window time.Duration, now func() time.Time) (*repla
 
 // load reads the log. A torn last record (a crash mid-append) is dropped.
 func (r *replays) load(f *os.File) error {
-	cutoff := r.now().Add(-r.window).Unix()
+	now := r.now()
+	cutoff, future := now.Add(-r.window).Unix(), now.Add(time.Hour).Unix()
 	br := bufio.NewReader(f)
 	var rec [replayRecordSize]byte
 	for {
@@ -80,7 +82,9 @@ func (r *replays) load(f *os.File) error {
 			return err
 		}
 		at := int64(binary.BigEndian.Uint64(rec[32:]))
-		if at >= cutoff {
+		// A time far in the future is a damaged record (or a clock that
+		// was wrong); it would be "seen" forever, so it is dropped.
+		if at >= cutoff && at <= future {
 			r.seen[[32]byte(rec[:32])] = at
 		}
 	}
@@ -117,7 +121,12 @@ func (r *replays) rewrite() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
+		r.retry = r.now().Add(time.Minute)
 		return fmt.Errorf("replay memory: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(r.path)); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	r.f, err = os.OpenFile(r.path, os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -145,21 +154,32 @@ func (r *replays) age(id [32]byte) (time.Duration, bool) {
 func (r *replays) add(id [32]byte) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	now := r.now().Unix()
-	if _, ok := r.seen[id]; ok {
+	now := r.now()
+	if at, ok := r.seen[id]; ok && at >= now.Add(-r.window).Unix() {
 		return nil
 	}
-	r.seen[id] = now
+	r.seen[id] = now.Unix()
 	if len(r.seen) > max(1024, 2*r.live) {
 		r.expire()
 	}
 	if r.f == nil {
-		return nil
+		if r.path == "" || now.Before(r.retry) {
+			return nil
+		}
+		// The log failed before: write it whole again, this ID included.
+		return r.rewrite()
 	}
 	var rec [replayRecordSize]byte
 	copy(rec[:], id[:])
-	binary.BigEndian.PutUint64(rec[32:], uint64(now))
+	binary.BigEndian.PutUint64(rec[32:], uint64(now.Unix()))
 	if _, err := r.f.Write(rec[:]); err != nil {
+		// A short write (a full disk) would shift every later record:
+		// cut back to the last whole one.
+		if terr := r.f.Truncate(int64(r.logged) * replayRecordSize); terr != nil {
+			r.f.Close()
+			r.f = nil
+			r.retry = now.Add(time.Minute)
+		}
 		return fmt.Errorf("replay memory: %w", err)
 	}
 	r.logged++

@@ -23,8 +23,9 @@ const (
 	// unread.
 	GraylistThreshold = -16000
 	// AcceptPXThreshold: peer exchange is accepted only from peers this
-	// good (about a quarter of an hour of useful deliveries).
-	AcceptPXThreshold = 100
+	// good: five minutes in our mesh of one topic (+10) and ten messages
+	// it delivered first (+10), or the like on several topics.
+	AcceptPXThreshold = 20
 	// OpportunisticGraftThreshold: when the mesh's median score falls
 	// below it, better peers are grafted in.
 	OpportunisticGraftThreshold = 5
@@ -33,12 +34,17 @@ const (
 // Score weights, per component.
 const (
 	// invalidPenalty is what one invalid message costs, squared with the
-	// count (P4): 1 → -1000, 2 → -4000 (no more gossip), 3 → -9000 (our
-	// messages no longer go to it), 5 → -25000 (graylisted).
+	// count of each topic (P4): 1 → -1000, 2 → -4000 (at the gossip
+	// threshold, not below), 3 → -9000 (below gossip and publish), 5 on
+	// one topic → -25000 (graylisted). Spread over a subnet's five topics,
+	// 2 on each (10 in all) graylist a peer.
 	invalidPenalty = -1000
-	// violationPenalty is what one protocol violation outside pubsub's view
-	// costs through the application score (P5): a garbage stream, or a
-	// message on a topic of another network. Linear: 1 → -6000, 3 →
+	// violationPenalty is what one violation costs through the
+	// application score (P5), for what pubsub does not see or what depends
+	// on this node's own state: a garbage stream, a message on a topic of
+	// another network, a replay or a message over its author's rate sent
+	// by the author itself, more than a topic carries forwarded by one
+	// peer. Linear: 1 → -6000 (below gossip), 2 → below publish, 3 →
 	// graylisted.
 	violationPenalty = -6000
 	// halfLifeInvalid is how fast invalid-message and violation counts are
@@ -118,8 +124,8 @@ func peerScoreParams(colocation bool, app func(peer.ID) float64) *pubsub.PeerSco
 		RetainScore: time.Hour,
 	}
 	if colocation {
-		// P6: more than 3 peers on one IP cost (excess)² × -50: 10 peers
-		// on one IP put each below the gossip threshold minus any credit.
+		// P6: more than 3 peers on one IP cost (excess)² × -50: 12 peers
+		// on one IP put each below the gossip threshold (-4050).
 		p.IPColocationFactorWeight = -50
 		p.IPColocationFactorThreshold = 3
 	}
@@ -157,12 +163,21 @@ func newViolations() *violations {
 func (v *violations) add(p peer.ID) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	now := v.now()
 	d := v.peers[p]
 	if d == nil {
+		// pubsub stops asking for a peer's score an hour after it left,
+		// so forgotten entries are swept here, not only in score.
+		if len(v.peers) >= 1024 && len(v.peers)%1024 == 0 {
+			for q, e := range v.peers {
+				if e.at(now) < 0.01 {
+					delete(v.peers, q)
+				}
+			}
+		}
 		d = &decaying{}
 		v.peers[p] = d
 	}
-	now := v.now()
 	d.n = d.at(now) + 1
 	d.last = now
 }

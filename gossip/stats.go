@@ -18,21 +18,24 @@ import (
 const (
 	ReasonTooLarge   = "too_large"  // over its kind's MaxSize (reject)
 	ReasonSignature  = "signature"  // missing or invalid signature (reject, by pubsub)
-	ReasonRate       = "rate"       // author over its rate (reject from the author, else ignore)
-	ReasonReplay     = "replay"     // accepted before, longer ago than pubsub's seen cache (reject)
+	ReasonRate       = "rate"       // author over its rate (penalised if sent by the author, else ignored)
+	ReasonPeerRate   = "peer_rate"  // a peer forwarded more than the topic carries (penalised)
+	ReasonReplay     = "replay"     // accepted before, longer ago than pubsub's seen cache (penalised if sent by the author, else ignored)
 	ReasonDuplicate  = "duplicate"  // accepted moments ago, a copy in flight (ignore)
 	ReasonDecode     = "decode"     // the codec refused the bytes (reject)
 	ReasonInvalid    = "invalid"    // the topic's validator said Reject
 	ReasonValidator  = "validator"  // the topic's validator said Ignore
 	ReasonTimeout    = "timeout"    // the topic's validator took longer than ValidateTimeout (ignore)
-	ReasonThrottled  = "throttled"  // too many validations in flight (ignore, by pubsub)
+	ReasonThrottled  = "throttled"  // too many validations in flight (ignore)
 	ReasonQueueFull  = "queue_full" // validation queue full (ignore, by pubsub)
 	ReasonBlacklist  = "blacklist"  // from a blacklisted peer (reject, by pubsub)
 	ReasonSelfOrigin = "self_origin"
 )
 
 // Counters are the message counters of one topic since the network
-// started. Rejected and Ignored are keyed by Reason….
+// started. Rejected and Ignored are keyed by Reason…. Rejected counts
+// every message whose sender was penalised for it: by pubsub's invalid-
+// message score, or, for replays and rates, by the application score.
 type Counters struct {
 	Published  uint64            // messages this node published
 	Delivered  uint64            // messages of other peers accepted and delivered
@@ -314,8 +317,10 @@ func (n *Network) Stats() Stats {
 	n.stats.mu.Unlock()
 	n.scoresMu.Lock()
 	scores := make([]float64, 0, len(n.scores))
-	for _, s := range n.scores {
-		scores = append(scores, s.Score)
+	for p, s := range n.scores {
+		if n.host.Network().Connectedness(p) == network.Connected {
+			scores = append(scores, s.Score)
+		}
 	}
 	n.scoresMu.Unlock()
 	st.Scores = summarize(scores)

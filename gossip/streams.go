@@ -26,16 +26,33 @@ type guardedHost struct {
 	host.Host
 	n *Network
 
-	mu      sync.Mutex
-	current map[peer.ID]*watchedStream // the newest inbound stream per peer
+	mu        sync.Mutex
+	current   map[peer.ID]*watchedStream // the newest inbound stream per peer
+	protocols []protocol.ID              // handlers pubsub registered
 }
 
 func (g *guardedHost) SetStreamHandler(pid protocol.ID, h network.StreamHandler) {
+	g.mu.Lock()
+	g.protocols = append(g.protocols, pid)
+	g.mu.Unlock()
 	g.Host.SetStreamHandler(pid, g.watch(h))
 }
 
 func (g *guardedHost) SetStreamHandlerMatch(pid protocol.ID, m func(protocol.ID) bool, h network.StreamHandler) {
+	g.mu.Lock()
+	g.protocols = append(g.protocols, pid)
+	g.mu.Unlock()
 	g.Host.SetStreamHandlerMatch(pid, m, g.watch(h))
+}
+
+// removeHandlers removes pubsub's stream handlers from a host that
+// outlives the network (Attach).
+func (g *guardedHost) removeHandlers() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.protocols {
+		g.Host.RemoveStreamHandler(p)
+	}
 }
 
 func (g *guardedHost) watch(h network.StreamHandler) network.StreamHandler {

@@ -89,9 +89,11 @@ type topicState struct {
 	limits Limits
 	topic  *pubsub.Topic
 
-	mu      sync.Mutex
-	buckets map[peer.ID]*tokenBucket
-	swept   time.Time
+	mu          sync.Mutex
+	buckets     map[peer.ID]*tokenBucket // by author
+	peerBuckets map[peer.ID]*tokenBucket // by forwarding peer
+	swept       time.Time
+	inflight    chan struct{} // validator calls running, timed out or not
 }
 
 // Topic is a joined topic whose messages are values of type T.
@@ -130,8 +132,13 @@ func Join[T any](n *Network, spec TopicSpec[T]) (*Topic[T], error) {
 		spec.Limits = DefaultLimits(spec.Kind)
 	}
 	l := spec.Limits
-	if l.MaxSize <= 0 || l.MaxSize > maxMessageSize-16<<10 || l.Rate <= 0 || l.Burst < 1 {
-		return nil, fmt.Errorf("%w: limits %+v: need 0 < MaxSize <= %d, Rate > 0, Burst >= 1", ErrConfig, l, maxMessageSize-16<<10)
+	if l.PeerRate == 0 && l.PeerBurst == 0 {
+		d := DefaultLimits(spec.Kind)
+		l.PeerRate, l.PeerBurst = max(d.PeerRate, l.Rate), max(d.PeerBurst, l.Burst)
+	}
+	if l.MaxSize <= 0 || l.MaxSize > maxMessageSize-16<<10 || l.Rate <= 0 || l.Burst < 1 || l.PeerRate < l.Rate || l.PeerBurst < l.Burst {
+		return nil, fmt.Errorf("%w: limits %+v: need 0 < MaxSize <= %d, Rate > 0, Burst >= 1, PeerRate >= Rate, PeerBurst >= Burst",
+			ErrConfig, l, maxMessageSize-16<<10)
 	}
 	if n.closing.Load() {
 		return nil, ErrClosed
@@ -152,7 +159,9 @@ func Join[T any](n *Network, spec TopicSpec[T]) (*Topic[T], error) {
 	}()
 
 	t := &Topic[T]{n: n, spec: spec, state: &topicState{
-		name: name, subnet: spec.Subnet, kind: spec.Kind, limits: l, buckets: map[peer.ID]*tokenBucket{},
+		name: name, subnet: spec.Subnet, kind: spec.Kind, limits: l,
+		buckets: map[peer.ID]*tokenBucket{}, peerBuckets: map[peer.ID]*tokenBucket{},
+		inflight: make(chan struct{}, n.cfg.ValidateThrottle),
 	}}
 	if err := n.ps.RegisterTopicValidator(name, t.validate); err != nil {
 		return nil, fmt.Errorf("join %s: %w", name, err)
@@ -198,7 +207,7 @@ func (t *Topic[T]) Publish(ctx context.Context, v T) error {
 	if _, ok := t.n.replays.age(contentID(t.state.name, data)); ok {
 		return fmt.Errorf("publish on %s: %w", t.state.name, ErrReplay)
 	}
-	if !t.state.allow(t.n.host.ID(), time.Now()) {
+	if !t.state.allow(t.state.buckets, t.n.host.ID(), t.state.limits, time.Now()) {
 		return fmt.Errorf("publish on %s: %w: %g per second, burst %d", t.state.name, ErrRateLimited, t.state.limits.Rate, t.state.limits.Burst)
 	}
 	err = t.state.topic.Publish(ctx, data)
@@ -217,38 +226,61 @@ func (t *Topic[T]) Publish(ctx context.Context, v T) error {
 	return fmt.Errorf("publish on %s: %w", t.state.name, err)
 }
 
-// allow takes a token of author's bucket.
-func (s *topicState) allow(author peer.ID, now time.Time) bool {
+// allow takes a token of key's bucket in buckets (by author, or by the
+// forwarding peer), under limits l.
+func (s *topicState) allow(buckets map[peer.ID]*tokenBucket, key peer.ID, l Limits, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b := s.buckets[author]
+	b := buckets[key]
 	if b == nil {
-		// Forget authors whose buckets are full again, so the map is
-		// bounded by the authors of the last few minutes.
+		// Forget keys whose buckets are full again, so the maps hold the
+		// authors and peers of the last few minutes only.
 		if now.Sub(s.swept) > time.Minute {
-			full := time.Duration(float64(s.limits.Burst)/s.limits.Rate*float64(time.Second)) + time.Second
-			for p, b := range s.buckets {
-				if now.Sub(b.last) > full {
-					delete(s.buckets, p)
-				}
-			}
+			s.sweep(s.buckets, s.limits, now)
+			s.sweep(s.peerBuckets, s.peerLimits(), now)
 			s.swept = now
 		}
 		b = &tokenBucket{}
-		s.buckets[author] = b
+		buckets[key] = b
 	}
-	return b.take(now, s.limits)
+	return b.take(now, l)
+}
+
+func (s *topicState) sweep(buckets map[peer.ID]*tokenBucket, l Limits, now time.Time) {
+	full := time.Duration(float64(l.Burst)/l.Rate*float64(time.Second)) + time.Second
+	for k, b := range buckets {
+		if now.Sub(b.last) > full {
+			delete(buckets, k)
+		}
+	}
+}
+
+// peerLimits is the bucket of one forwarding peer: everything the topic
+// may carry from all its authors.
+func (s *topicState) peerLimits() Limits {
+	return Limits{MaxSize: s.limits.MaxSize, Rate: s.limits.PeerRate, Burst: s.limits.PeerBurst}
 }
 
 // validate is the topic's pubsub validator: the pipeline of Join.
 func (t *Topic[T]) validate(ctx context.Context, from peer.ID, pm *pubsub.Message) pubsub.ValidationResult {
 	s, st := t.state, t.n.stats
+	// Reject (pubsub's P4 penalty, shared by every peer that delivered the
+	// same message) only for what every node decides alike, whatever it
+	// has seen: size, signature, encoding, the topic's validator.
 	reject := func(reason string) pubsub.ValidationResult {
 		st.reject(s.name, reason)
 		return pubsub.ValidationReject
 	}
 	ignore := func(reason string) pubsub.ValidationResult {
 		st.ignore(s.name, reason)
+		return pubsub.ValidationIgnore
+	}
+	// What depends on this node's own state (its replay memory, its rate
+	// buckets) is ignored, and the one peer provably at fault, the one
+	// that sent it to us, is penalised through the application score.
+	penalize := func(reason string) pubsub.ValidationResult {
+		st.reject(s.name, reason)
+		t.n.viol.add(pm.ReceivedFrom)
 		return pubsub.ValidationIgnore
 	}
 	data := pm.GetData()
@@ -264,17 +296,29 @@ func (t *Topic[T]) validate(ctx context.Context, from peer.ID, pm *pubsub.Messag
 	// ours come from this host.
 	local := pm.Local || pm.ReceivedFrom == t.n.host.ID()
 	if !local {
-		if !s.allow(author, time.Now()) {
-			if pm.ReceivedFrom == author {
-				return reject(ReasonRate)
-			}
-			return ignore(ReasonRate)
-		}
+		direct := pm.ReceivedFrom == author
+		// Replays first, so that replayed messages do not use up their
+		// author's rate (which would let a replayer silence an author).
 		if age, ok := t.n.replays.age(id); ok {
 			if age < t.n.cfg.seenTTL {
 				return ignore(ReasonDuplicate)
 			}
-			return reject(ReasonReplay)
+			if direct {
+				return penalize(ReasonReplay)
+			}
+			// A relay with a shorter memory (a new node) may forward it.
+			return ignore(ReasonReplay)
+		}
+		now := time.Now()
+		if !s.allow(s.peerBuckets, pm.ReceivedFrom, s.peerLimits(), now) {
+			// More than the whole topic may carry, from one connection.
+			return penalize(ReasonPeerRate)
+		}
+		if !s.allow(s.buckets, author, s.limits, now) {
+			if direct {
+				return penalize(ReasonRate)
+			}
+			return ignore(ReasonRate)
 		}
 	}
 	v, err := t.spec.Codec.Decode(data)
@@ -284,10 +328,10 @@ func (t *Topic[T]) validate(ctx context.Context, from peer.ID, pm *pubsub.Messag
 	m := &Message[T]{Value: v, Data: data, ID: id, Author: author, From: pm.ReceivedFrom, Local: local}
 	verdict := Accept
 	if t.spec.Validate != nil {
-		var ok bool
-		verdict, ok = t.callValidator(ctx, m)
-		if !ok {
-			return ignore(ReasonTimeout)
+		var reason string
+		verdict, reason = t.callValidator(ctx, m)
+		if reason != "" {
+			return ignore(reason)
 		}
 	}
 	switch verdict {
@@ -304,19 +348,29 @@ func (t *Topic[T]) validate(ctx context.Context, from peer.ID, pm *pubsub.Messag
 	}
 }
 
-// callValidator runs the topic's validator with the configured timeout. A
-// validator that does not return in time is left to finish on its own; ok
-// is false.
-func (t *Topic[T]) callValidator(ctx context.Context, m *Message[T]) (v Verdict, ok bool) {
+// callValidator runs the topic's validator with the configured timeout.
+// A validator that does not return in time is left to finish on its own,
+// holding one of the topic's ValidateThrottle slots until it does, so a
+// validator that hangs cannot pile up goroutines. reason is ReasonTimeout
+// or ReasonThrottled when the validator did not decide.
+func (t *Topic[T]) callValidator(ctx context.Context, m *Message[T]) (v Verdict, reason string) {
+	select {
+	case t.state.inflight <- struct{}{}:
+	default:
+		return Ignore, ReasonThrottled
+	}
 	ctx, cancel := context.WithTimeout(ctx, t.n.cfg.ValidateTimeout)
 	defer cancel()
 	done := make(chan Verdict, 1)
-	go func() { done <- t.spec.Validate(ctx, m) }()
+	go func() {
+		defer func() { <-t.state.inflight }()
+		done <- t.spec.Validate(ctx, m)
+	}()
 	select {
 	case v := <-done:
-		return v, true
+		return v, ""
 	case <-ctx.Done():
-		return Ignore, false
+		return Ignore, ReasonTimeout
 	}
 }
 
@@ -344,7 +398,7 @@ func (t *Topic[T]) Subscribe() (*Subscription[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("subscribe to %s: %w", t.state.name, err)
 	}
-	return &Subscription[T]{sub: sub}, nil
+	return &Subscription[T]{sub: sub, done: t.n.done}, nil
 }
 
 // Close leaves the topic. Cancel its subscriptions first.
@@ -370,13 +424,27 @@ func (t *Topic[T]) Close() error {
 
 // Subscription is a stream of a topic's accepted messages.
 type Subscription[T any] struct {
-	sub *pubsub.Subscription
+	sub  *pubsub.Subscription
+	done <-chan struct{} // closed when the network closes
 }
 
-// Next returns the next message, blocking until one arrives, ctx ends or
-// the subscription is cancelled (ErrClosed).
+// Next returns the next message, blocking until one arrives, ctx ends, or
+// the subscription is cancelled or its network closed (ErrClosed).
 func (s *Subscription[T]) Next(ctx context.Context) (*Message[T], error) {
-	pm, err := s.sub.Next(ctx)
+	// pubsub does not end its subscriptions when it stops: watch the
+	// network too.
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-s.done:
+			cancel()
+		case <-stop:
+		}
+	}()
+	pm, err := s.sub.Next(sctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -55,6 +55,12 @@ type Limits struct {
 	// subnet: a token bucket of Burst tokens refilled at Rate per second.
 	Rate  float64
 	Burst int
+	// PeerRate and PeerBurst bound what one connected peer forwards on
+	// the topic, all authors together: the most the topic can carry, so
+	// that one connection signing with many keys cannot fill the
+	// validation queue. Zero takes the kind's default.
+	PeerRate  float64
+	PeerBurst int
 }
 
 // DefaultLimits returns the limits of kind k. The sizes match tasks'
@@ -64,21 +70,21 @@ func DefaultLimits(k Kind) Limits {
 	switch k {
 	case KindTasks:
 		// A validator publishes a few tasks per epoch.
-		return Limits{MaxSize: 64 << 10, Rate: 1, Burst: 32}
+		return Limits{MaxSize: 64 << 10, Rate: 1, Burst: 32, PeerRate: 64, PeerBurst: 2048}
 	case KindSubmissions:
 		// A miner commits and reveals once per task it answers, and
 		// validators publish evaluations on the same topic.
-		return Limits{MaxSize: 8 << 10, Rate: 4, Burst: 128}
+		return Limits{MaxSize: 8 << 10, Rate: 4, Burst: 128, PeerRate: 512, PeerBurst: 16384}
 	case KindCommits:
 		// One weight commit per validator per epoch (and equivocation
 		// evidence, which is two commits).
-		return Limits{MaxSize: 4 << 10, Rate: 0.2, Burst: 8}
+		return Limits{MaxSize: 4 << 10, Rate: 0.2, Burst: 8, PeerRate: 64, PeerBurst: 8192}
 	case KindReveals:
 		// One reveal per validator per epoch, up to 4096 weights.
-		return Limits{MaxSize: 128 << 10, Rate: 0.2, Burst: 8}
+		return Limits{MaxSize: 128 << 10, Rate: 0.2, Burst: 8, PeerRate: 64, PeerBurst: 8192}
 	case KindAttestations:
 		// One attestation per validator per epoch.
-		return Limits{MaxSize: 4 << 10, Rate: 0.2, Burst: 8}
+		return Limits{MaxSize: 4 << 10, Rate: 0.2, Burst: 8, PeerRate: 64, PeerBurst: 8192}
 	}
 	return Limits{}
 }
