@@ -31,6 +31,7 @@ type Options struct {
 	Hosts   int           // number of nodes
 	Degree  int           // each node dials this many random others
 	Latency time.Duration // one-way latency of every packet
+	Jitter  float64       // each packet's latency varies by up to this fraction, uniformly
 	Mbps    int           // bandwidth of each node's uplink and downlink
 	Seed    uint64        // chooses the random graph
 	Network string        // gossip network name; "sim" if empty
@@ -60,8 +61,19 @@ func New(ctx context.Context, opts Options) (*Sim, error) {
 	if opts.Mbps == 0 {
 		opts.Mbps = 100
 	}
+	latency := simnet.StaticLatency(opts.Latency)
+	if opts.Jitter > 0 {
+		var mu sync.Mutex
+		jr := mrand.New(mrand.NewPCG(opts.Seed, 1))
+		latency = func(*simnet.Packet) time.Duration {
+			mu.Lock()
+			f := 1 + opts.Jitter*(2*jr.Float64()-1)
+			mu.Unlock()
+			return time.Duration(float64(opts.Latency) * f)
+		}
+	}
 	s := &Sim{
-		net:  &simnet.Simnet{LatencyFunc: simnet.StaticLatency(opts.Latency)},
+		net:  &simnet.Simnet{LatencyFunc: latency},
 		gate: &groups{group: map[peer.ID]int{}},
 	}
 	link := simnet.LinkSettings{BitsPerSecond: opts.Mbps * simlibp2p.OneMbps}

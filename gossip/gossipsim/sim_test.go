@@ -29,6 +29,7 @@ type delivery struct {
 // cluster is a simulation with every node on one topic.
 type cluster struct {
 	sim    *Sim
+	limits gossip.Limits // zero: the kind's defaults
 	topics []*gossip.Topic[[]byte]
 	got    chan delivery
 	joined []bool
@@ -39,12 +40,17 @@ type cluster struct {
 // in late do not join the topic yet.
 func start(t *testing.T, opts Options, late ...int) *cluster {
 	t.Helper()
+	return startWith(t, opts, gossip.Limits{}, late...)
+}
+
+func startWith(t *testing.T, opts Options, limits gossip.Limits, late ...int) *cluster {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	sim, err := New(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &cluster{sim: sim, topics: make([]*gossip.Topic[[]byte], opts.Hosts), joined: make([]bool, opts.Hosts),
+	c := &cluster{sim: sim, limits: limits, topics: make([]*gossip.Topic[[]byte], opts.Hosts), joined: make([]bool, opts.Hosts),
 		got: make(chan delivery, 1<<20), ctx: ctx}
 	t.Cleanup(func() { cancel(); sim.Close() })
 	for i := range opts.Hosts {
@@ -58,7 +64,7 @@ func start(t *testing.T, opts Options, late ...int) *cluster {
 // join joins node i to the topic and collects what it receives.
 func (c *cluster) join(t *testing.T, i int) {
 	t.Helper()
-	tp, err := gossip.Join(c.sim.Nets[i], gossip.TopicSpec[[]byte]{Subnet: 1, Kind: gossip.KindTasks, Codec: gossip.Bytes{}})
+	tp, err := gossip.Join(c.sim.Nets[i], gossip.TopicSpec[[]byte]{Subnet: 1, Kind: gossip.KindTasks, Codec: gossip.Bytes{}, Limits: c.limits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +89,12 @@ func (c *cluster) join(t *testing.T, i int) {
 // publish sends message msg from node i, stamped with the (virtual) time.
 func (c *cluster) publish(t *testing.T, i, msg int) {
 	t.Helper()
-	b := make([]byte, 64)
+	c.publishSize(t, i, msg, 64)
+}
+
+func (c *cluster) publishSize(t *testing.T, i, msg, size int) {
+	t.Helper()
+	b := make([]byte, size)
 	binary.BigEndian.PutUint64(b, uint64(msg))
 	binary.BigEndian.PutUint64(b[8:], uint64(time.Now().UnixNano()))
 	if err := c.topics[i].Publish(c.ctx, b); err != nil {
@@ -221,7 +232,10 @@ func TestLateJoiner(t *testing.T) {
 	})
 }
 
-var dissemination = flag.String("dissemination", "", "comma-separated host counts for TestDissemination (e.g. 100,500); empty skips it")
+var (
+	dissemination = flag.String("dissemination", "", "comma-separated host counts for TestDissemination (e.g. 100,500); empty skips it")
+	hardening     = flag.Bool("dissemination-v11-baseline", false, "run TestDisseminationV11Baseline, the GossipSub v1.1 evaluation's baseline setup (1000 nodes; minutes, ~4 GiB)")
+)
 
 // TestDissemination is the benchmark of docs/BENCHMARKS.md: N nodes of
 // degree 8 over 20 ms links, 50 messages from random nodes, 200 ms apart.
@@ -301,4 +315,49 @@ func peakRSS() uint64 {
 		}
 	}
 	return 0
+}
+
+// TestDisseminationV11Baseline replays the setup of the GossipSub v1.1
+// evaluation's baseline (libp2p/gossipsub-hardening, scripts/configs/1k.json:
+// 1000 honest nodes, 100 of them publishing, 25 ms latency with 10% jitter,
+// each node connected to 20, 120 messages a second of 2 KiB, flood
+// publishing), for 10 s of traffic instead of 3 minutes, with our own
+// gossip stack (D=6 rather than 8, our validation and scoring; limits
+// raised to carry that traffic). Run:
+//
+//	go test ./gossip/gossipsim -run TestDisseminationV11Baseline -dissemination-v11-baseline -v -timeout 30m
+func TestDisseminationV11Baseline(t *testing.T) {
+	if !*hardening {
+		t.Skip("set -dissemination-v11-baseline to run it")
+	}
+	const n, publishers, rate, seconds, size = 1000, 100, 120, 10, 2 << 10
+	wall := time.Now()
+	var row string
+	synctest.Test(t, func(t *testing.T) {
+		limits := gossip.Limits{MaxSize: 4 << 10, Rate: 100, Burst: 1000, PeerRate: 10000, PeerBurst: 100000}
+		c := startWith(t, Options{Hosts: n, Degree: 20, Latency: 25 * time.Millisecond, Jitter: 0.1, Seed: 5}, limits)
+		time.Sleep(10 * time.Second)
+		before := totals(c)
+		var ids []int
+		gap := time.Second / rate
+		for m := range rate * seconds {
+			c.publishSize(t, (m*37)%publishers, m, size)
+			ids = append(ids, m)
+			time.Sleep(gap)
+		}
+		time.Sleep(5 * time.Second)
+		got, lat := c.drain()
+		after := totals(c)
+		miss := missing(got, ids, func(int) bool { return true }, n)
+		slices.Sort(lat)
+		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
+		msgs := len(ids)
+		row = fmt.Sprintf("%6d %5d %8.3f%% %8v %8v %8v %10.2f %13.0f",
+			n, msgs, 100*float64(n*msgs-miss)/float64(n*msgs), pct(0.5).Round(time.Millisecond), pct(0.99).Round(time.Millisecond),
+			lat[len(lat)-1].Round(time.Millisecond), float64(after.dups-before.dups)/float64(n*msgs),
+			float64(after.bytes-before.bytes)/float64(msgs)/float64(n))
+	})
+	fmt.Printf("%6s %5s %9s %8s %8s %8s %10s %13s %9s %8s\n",
+		"hosts", "msgs", "delivered", "p50", "p99", "max", "dups/msg", "bytes/msg/node", "peakRSS", "wall")
+	fmt.Printf("%s %8dM %8v\n", row, peakRSS()>>20, time.Since(wall).Round(time.Millisecond))
 }
