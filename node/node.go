@@ -42,6 +42,9 @@ type Node struct {
 	api     *api
 	started time.Time
 
+	followMu  sync.Mutex
+	followers map[uint64]*follower
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -64,7 +67,7 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{dir: dir, cfg: cfg, started: time.Now()}
+	n := &Node{dir: dir, cfg: cfg, started: time.Now(), followers: map[uint64]*follower{}}
 	n.log = newLogger(parts.Logs, cfg.Log.Format, cfg.Log.Level)
 	defer func() {
 		if err != nil {
@@ -162,15 +165,41 @@ func dialChain(ctx context.Context, dir string, cfg Config) (*chain.Client, erro
 func (n *Node) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- n.api.serve() }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("API server: %w", err)
-	case <-ctx.Done():
+	tick := time.NewTicker(chainPoll)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case err := <-errc:
+			return fmt.Errorf("API server: %w", err)
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			n.refreshFollowers(ctx)
+		}
 	}
 	n.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), DefaultShutdownGrace)
 	defer cancel()
 	return n.api.shutdown(sctx)
+}
+
+// chainPoll is how often the node reads the chain's head and the
+// subnets' neurons.
+const chainPoll = time.Second
+
+func (n *Node) refreshFollowers(ctx context.Context) {
+	n.followMu.Lock()
+	fs := make([]*follower, 0, len(n.followers))
+	for _, f := range n.followers {
+		fs = append(fs, f)
+	}
+	n.followMu.Unlock()
+	for _, f := range fs {
+		if err := f.refresh(ctx); err != nil && ctx.Err() == nil {
+			n.log.Warn("chain read failed; keeping the last view", "subnet", f.subnet, "err", err)
+		}
+	}
 }
 
 // Close releases everything New acquired, in reverse order, and the data
@@ -181,6 +210,11 @@ func (n *Node) Close() error {
 		if n.api != nil {
 			errs = append(errs, n.api.close())
 		}
+		n.followMu.Lock()
+		for _, f := range n.followers {
+			f.close()
+		}
+		n.followMu.Unlock()
 		if n.exch != nil {
 			errs = append(errs, n.exch.Close())
 		}

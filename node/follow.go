@@ -1,0 +1,301 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/crucible-net/crucible/chain"
+	"github.com/crucible-net/crucible/contentstore"
+	"github.com/crucible-net/crucible/gossip"
+	"github.com/crucible-net/crucible/tasks"
+)
+
+// manifestFetchTimeout bounds the fetch of a subnet's manifest and
+// evaluator when the node starts following it.
+const manifestFetchTimeout = 2 * time.Minute
+
+// maxEvaluatorSize bounds an evaluator module fetched with its manifest.
+const maxEvaluatorSize = 64 << 20
+
+// liveEpochs is how many epochs around the current one a node keeps a Book
+// for: the previous one (its reveals arrive in this one) and the next (a
+// node whose head is a block ahead may publish for it).
+const liveEpochs = 1
+
+// follower is the node's view of one subnet, the part every node has
+// whatever its role: the manifest, the epoch clock, the registered
+// neurons, a Book per live epoch, and the subnet's five topics, whose
+// validators apply the protocol's rules to every message (DESIGN.md:
+// size, decoding, signature, the sender's registration and role, the
+// epoch window, duplicates, per-peer rate). The validator and miner roles
+// build on it.
+type follower struct {
+	n        *Node
+	subnet   uint64
+	manifest *tasks.Manifest
+	clock    chain.Clock
+	topics   map[gossip.Kind]*gossip.Topic[Post]
+	subs     map[gossip.Kind]*gossip.Subscription[Post]
+
+	mu      sync.Mutex
+	head    uint64                  // the latest confirmed block seen
+	neurons map[string]chain.Neuron // active neurons by binary peer ID
+	books   map[uint64]*tasks.Book
+}
+
+// Follow starts following subnet: it reads the subnet from the chain,
+// fetches its manifest by CID (from this node's store, else from peers),
+// and joins the subnet's topics. The node keeps following until Close.
+func (n *Node) Follow(ctx context.Context, subnet uint64) error {
+	n.followMu.Lock()
+	defer n.followMu.Unlock()
+	if n.followers[subnet] != nil {
+		return nil
+	}
+	info, err := n.chain.Subnet(ctx, subnet)
+	if err != nil {
+		return fmt.Errorf("follow subnet %d: %w", subnet, err)
+	}
+	m, err := n.fetchManifest(ctx, info.ManifestCID)
+	if err != nil {
+		return fmt.Errorf("follow subnet %d: %w", subnet, err)
+	}
+	if m.Timing.Tempo != uint64(info.Tempo) {
+		return fmt.Errorf("follow subnet %d: the manifest's tempo %d differs from the chain's %d", subnet, m.Timing.Tempo, info.Tempo)
+	}
+	clock, err := n.chain.Clock(ctx, subnet)
+	if err != nil {
+		return fmt.Errorf("follow subnet %d: %w", subnet, err)
+	}
+	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock,
+		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
+		books: map[uint64]*tasks.Book{}}
+	if err := f.refresh(ctx); err != nil {
+		return fmt.Errorf("follow subnet %d: %w", subnet, err)
+	}
+	for _, k := range gossip.Kinds() {
+		t, err := gossip.Join(n.net, gossip.TopicSpec[Post]{Subnet: subnet, Kind: k, Codec: postCodec{k}, Validate: f.validate})
+		if err != nil {
+			f.close()
+			return fmt.Errorf("follow subnet %d: %w", subnet, err)
+		}
+		f.topics[k] = t
+		sub, err := t.Subscribe()
+		if err != nil {
+			f.close()
+			return fmt.Errorf("follow subnet %d: %w", subnet, err)
+		}
+		f.subs[k] = sub
+	}
+	n.followers[subnet] = f
+	n.log.Info("following subnet", "subnet", subnet, "name", m.Name, "tempo", m.Timing.Tempo)
+	return nil
+}
+
+// fetchManifest reads a manifest by CID from the store, fetching it from
+// peers first if the store lacks it.
+func (n *Node) fetchManifest(ctx context.Context, s string) (*tasks.Manifest, error) {
+	c, err := contentstore.ParseCID(s)
+	if err != nil {
+		return nil, fmt.Errorf("manifest CID %q on chain: %w", s, err)
+	}
+	if ok, err := n.store.Has(ctx, c); err != nil {
+		return nil, err
+	} else if !ok {
+		// The manifest links its evaluator, so the fetch brings both: a
+		// validator needs the evaluator anyway.
+		fctx, cancel := context.WithTimeout(ctx, manifestFetchTimeout)
+		defer cancel()
+		if err := n.exch.Fetch(fctx, c, contentstore.FetchOptions{MaxBytes: tasks.MaxManifestSize + maxEvaluatorSize}); err != nil {
+			return nil, fmt.Errorf("fetch manifest %s and its evaluator: %w", s, err)
+		}
+	}
+	b, err := n.store.GetDagCBOR(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", s, err)
+	}
+	m, err := tasks.Decode[tasks.Manifest](b)
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", s, err)
+	}
+	return &m, nil
+}
+
+// refresh reads the chain's confirmed head and the subnet's neurons, and
+// drops the Books of epochs that are no longer live.
+func (f *follower) refresh(ctx context.Context) error {
+	head, err := f.n.chain.Confirmed(ctx)
+	if err != nil {
+		return err
+	}
+	ns, err := f.n.chain.Neurons(ctx, f.subnet)
+	if err != nil {
+		return err
+	}
+	byPeer := map[string]chain.Neuron{}
+	for _, nr := range ns {
+		if nr.Active {
+			byPeer[string(nr.PeerID)] = nr
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.head, f.neurons = head, byPeer
+	cur := f.clock.EpochAt(head)
+	for e := range f.books {
+		if e+liveEpochs+1 < cur {
+			delete(f.books, e)
+		}
+	}
+	return nil
+}
+
+// book returns the Book of epoch e if e is live at the current head.
+// Called with f.mu held.
+func (f *follower) book(e uint64) (*tasks.Book, error) {
+	cur := f.clock.EpochAt(f.head)
+	if e+liveEpochs+1 < cur || e > cur+liveEpochs {
+		return nil, fmt.Errorf("%w: epoch %d, the current one is %d", tasks.ErrWrongEpoch, e, cur)
+	}
+	b := f.books[e]
+	if b == nil {
+		var err error
+		b, err = tasks.NewBook(f.manifest, f.subnet, e, f.clock.FirstBlock(e))
+		if err != nil {
+			return nil, err
+		}
+		f.books[e] = b
+	}
+	return b, nil
+}
+
+// validate applies the protocol's rules to a message of the subnet's
+// topics: the author's registration and role, then the Book of the
+// message's epoch, and maps the answer to a verdict.
+func (f *follower) validate(_ context.Context, m *gossip.Message[Post]) gossip.Verdict {
+	return verdict(f.check(m))
+}
+
+func (f *follower) check(m *gossip.Message[Post]) error {
+	author, err := tasks.PeerIDFromBytes([]byte(m.Author))
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.neurons[string(author.Bytes())]; !ok {
+		return fmt.Errorf("%w: %s in subnet %d", ErrNotRegistered, author, f.subnet)
+	}
+	// The envelope's signer must be the one the message speaks for: tasks
+	// and reveals are not signed inside, and a commit relayed under
+	// another author's envelope is not that author's to send.
+	own := func(who tasks.PeerID, role string) error {
+		if who != author {
+			return fmt.Errorf("%w: a %s of %s published by %s", ErrWrongRole, role, who, author)
+		}
+		return nil
+	}
+	p := m.Value
+	head := f.head
+	switch {
+	case p.Task != nil:
+		if err := own(p.Task.Validator, "task"); err != nil {
+			return err
+		}
+		return f.add(p.Task.Subnet, p.Task.Epoch, func(b *tasks.Book) error { return b.AddTask(*p.Task) })
+	case p.SubmissionCommit != nil:
+		if err := own(p.SubmissionCommit.Miner, "submission commit"); err != nil {
+			return err
+		}
+		c := *p.SubmissionCommit
+		return f.add(c.Subnet, c.Epoch, func(b *tasks.Book) error { return b.AddSubmissionCommit(c, head) })
+	case p.SubmissionReveal != nil:
+		if err := own(p.SubmissionReveal.Miner, "submission reveal"); err != nil {
+			return err
+		}
+		r := *p.SubmissionReveal
+		return f.add(r.Subnet, r.Epoch, func(b *tasks.Book) error { return b.AddSubmissionReveal(r, head) })
+	case p.WeightCommit != nil:
+		if err := own(p.WeightCommit.Validator, "weight commit"); err != nil {
+			return err
+		}
+		c := *p.WeightCommit
+		return f.add(c.Subnet, c.Epoch, func(b *tasks.Book) error { return b.AddWeightCommit(c, head) })
+	case p.WeightReveal != nil:
+		if err := own(p.WeightReveal.Validator, "weight reveal"); err != nil {
+			return err
+		}
+		r := *p.WeightReveal
+		if err := f.knownUIDs(r.Weights); err != nil {
+			return err
+		}
+		return f.add(r.Subnet, r.Epoch, func(b *tasks.Book) error { return b.AddWeightReveal(r, head) })
+	case p.Equivocation != nil:
+		// Evidence may come from anyone.
+		e := *p.Equivocation
+		return f.add(e.A.Subnet, e.A.Epoch, func(b *tasks.Book) error { return b.AddEquivocation(e) })
+	case p.Evaluation != nil:
+		if err := own(p.Evaluation.Validator, "evaluation"); err != nil {
+			return err
+		}
+		return f.live(p.Evaluation.Subnet, p.Evaluation.Epoch)
+	case p.Attestation != nil:
+		if err := own(p.Attestation.Validator, "attestation"); err != nil {
+			return err
+		}
+		if err := p.Attestation.VerifySignature(); err != nil {
+			return err
+		}
+		return f.live(p.Attestation.Subnet, p.Attestation.Epoch)
+	}
+	return fmt.Errorf("%w: empty post", tasks.ErrInvalid)
+}
+
+// add hands a message to the Book of its epoch. Called with f.mu held.
+func (f *follower) add(subnet, epoch uint64, do func(*tasks.Book) error) error {
+	if subnet != f.subnet {
+		return fmt.Errorf("%w: subnet %d on subnet %d's topic", tasks.ErrWrongEpoch, subnet, f.subnet)
+	}
+	b, err := f.book(epoch)
+	if err != nil {
+		return err
+	}
+	return do(b)
+}
+
+// live checks that a message's subnet and epoch are live. Called with f.mu
+// held.
+func (f *follower) live(subnet, epoch uint64) error {
+	return f.add(subnet, epoch, func(*tasks.Book) error { return nil })
+}
+
+// knownUIDs refuses weights for uids that no neuron holds. Called with
+// f.mu held.
+func (f *follower) knownUIDs(ws []tasks.Weight) error {
+	held := map[uint32]bool{}
+	for _, nr := range f.neurons {
+		held[nr.UID] = true
+	}
+	for _, w := range ws {
+		if !held[w.UID] {
+			return fmt.Errorf("%w: weight for uid %d, which no neuron of subnet %d holds", tasks.ErrInvalid, w.UID, f.subnet)
+		}
+	}
+	return nil
+}
+
+// publish sends one post on its topic.
+func (f *follower) publish(ctx context.Context, k gossip.Kind, p Post) error {
+	return f.topics[k].Publish(ctx, p)
+}
+
+func (f *follower) close() {
+	for _, s := range f.subs {
+		s.Cancel()
+	}
+	for _, t := range f.topics {
+		t.Close()
+	}
+}

@@ -1,0 +1,222 @@
+package node
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/crucible-net/crucible/chain"
+	"github.com/crucible-net/crucible/contentstore"
+	"github.com/crucible-net/crucible/gossip"
+	"github.com/crucible-net/crucible/tasks"
+)
+
+// subnetFixture is a subnet on a simulated chain with three nodes: A and
+// B registered, C not. A holds the manifest; the others fetch it from A.
+type subnetFixture struct {
+	ch      *testChain
+	subnet  uint64
+	a, b, c *Node
+}
+
+func testManifest() tasks.Manifest {
+	return tasks.Manifest{
+		Version: tasks.ProtocolVersion, Name: "follow-test", Network: DefaultNetwork,
+		Evaluator: tasks.SumLink(0x55, []byte("evaluator.wasm")), ABI: 1,
+		Limits:        tasks.SandboxLimits{Fuel: 1_000_000_000, MemoryPages: 256, OutputBytes: 4 << 10},
+		MaxFetchBytes: 1 << 20,
+		Timing:        tasks.Timing{Tempo: 20, SubmissionDeadline: 8, SubmissionRevealWindow: 8, WeightRevealWindow: 10},
+		Scoring:       tasks.Scoring{Rule: tasks.ScoringProportional},
+		Consensus: tasks.ConsensusParams{Kappa: 0.5, BondsAlpha: 0.1, BondsPenalty: 1, MaxValidators: 64,
+			ActivityCutoff: 5000, StakeThreshold: 0, OwnerCut: 0.18, EmissionPerEpoch: 1_000_000_000},
+		TasksPerEpoch: 4,
+	}
+}
+
+func newSubnetFixture(t *testing.T) *subnetFixture {
+	t.Helper()
+	ctx := context.Background()
+	fx := &subnetFixture{ch: newTestChain(t)}
+	fx.a = newTestNode(t, t.TempDir(), fx.ch, 1)
+	fx.b = newTestNode(t, t.TempDir(), fx.ch, 2)
+	fx.c = newTestNode(t, t.TempDir(), fx.ch, 3)
+	for _, n := range []*Node{fx.b, fx.c} {
+		if err := n.net.ConnectPeer(ctx, fx.a.net.AddrInfo()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fx.c.net.ConnectPeer(ctx, fx.b.net.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	m := testManifest()
+	// The manifest links an evaluator; A holds both.
+	evaluator := []byte("evaluator.wasm")
+	ec, err := contentstore.ParseCID(tasks.SumLink(0x55, evaluator).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.a.store.PutBlock(ctx, ec, evaluator); err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := tasks.Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := fx.a.store.PutDagCBOR(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := fx.ch.client(t, 0)
+	fx.subnet, _, err = owner.CreateSubnet(ctx, mc.String(), uint32(m.Timing.Tempo), chain.SubnetParams{MinStake: big.NewInt(1), MaxNeurons: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*Node{fx.a, fx.b} {
+		if _, _, err := n.chain.Register(ctx, fx.subnet, []byte(n.PeerID()), big.NewInt(1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []*Node{fx.a, fx.b, fx.c} {
+		if err := n.Follow(ctx, fx.subnet); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fx
+}
+
+func (fx *subnetFixture) follower(n *Node) *follower { return n.followers[fx.subnet] }
+
+func (fx *subnetFixture) signer(t *testing.T, n *Node) tasks.Signer {
+	s, err := newSigner(n.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// waitMesh waits until every node sees the others on the tasks topic.
+func (fx *subnetFixture) waitTopics(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok := true
+		for _, n := range []*Node{fx.a, fx.b, fx.c} {
+			for _, ti := range n.net.Topics() {
+				if ti.Kind == gossip.KindTasks && ti.Peers < 2 {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the nodes never saw each other on the subnet's topics")
+		}
+		time.Sleep(10 * time.Millisecond) // polling with a deadline
+	}
+}
+
+func counters(n *Node, k gossip.Kind) gossip.Counters {
+	for _, ti := range n.net.Topics() {
+		if ti.Kind == k {
+			return ti.Counters
+		}
+	}
+	return gossip.Counters{}
+}
+
+func TestFollowerAppliesProtocolRules(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	ctx := context.Background()
+	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
+	if fb.manifest.Name != "follow-test" {
+		t.Fatalf("B fetched manifest %+v", fb.manifest)
+	}
+	epoch := fa.clock.EpochAt(fa.head)
+	task := func(v tasks.PeerID, e uint64, index uint32) Post {
+		return Post{Task: &tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: e, Validator: v, Index: index, Params: []byte{byte(index)}}}
+	}
+	sa, sb, sc := fx.signer(t, fx.a), fx.signer(t, fx.b), fx.signer(t, fx.c)
+
+	// A registered validator's task for this epoch is accepted.
+	if err := fa.publish(ctx, gossip.KindTasks, task(sa.PeerID(), epoch, 0)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := fb.subs[gossip.KindTasks].Next(ctxTimeout(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Value.Task == nil || m.Value.Task.Validator != sa.PeerID() {
+		t.Fatalf("B got %+v", m.Value)
+	}
+
+	// An unregistered node's task: rejected, and the sender penalised.
+	fc := fx.follower(fx.c)
+	if err := fc.publish(ctx, gossip.KindTasks, task(sc.PeerID(), epoch, 0)); err == nil {
+		t.Error("C published a task although it is not registered (its own check should refuse)")
+	}
+	// A task claiming to be another validator's: refused at A itself.
+	if err := fa.publish(ctx, gossip.KindTasks, task(sb.PeerID(), epoch, 1)); err == nil {
+		t.Error("A published a task in B's name")
+	}
+	// A task for an epoch far ahead: ignored, not penalised.
+	if err := fa.publish(ctx, gossip.KindTasks, task(sa.PeerID(), epoch+5, 1)); err == nil {
+		t.Error("A published a task for an epoch five ahead")
+	}
+	if c := counters(fx.a, gossip.KindTasks); c.Rejected[gossip.ReasonInvalid] != 1 || c.Ignored[gossip.ReasonValidator] != 1 {
+		t.Errorf("A's counters %+v: want the impersonation rejected and the far epoch ignored", c)
+	}
+
+	// A weight reveal for a uid no neuron holds is refused.
+	_, wr, err := tasks.CommitWeights(sa, fx.subnet, epoch, []tasks.Weight{{UID: 9, Value: 65535}}, [32]byte{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fa.publish(ctx, gossip.KindReveals, Post{WeightReveal: &wr}); err == nil {
+		t.Error("a reveal with weights for an unknown uid was published")
+	}
+}
+
+func ctxTimeout(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestFollowerRejectsUnregisteredSender: a message from a peer that is not
+// registered reaches B (C does not check itself: it runs an attacker's
+// code) and B rejects it.
+func TestFollowerRejectsUnregisteredSender(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	// C stops following and publishes on the raw topic, as a node that
+	// skips the rules would.
+	fc := fx.follower(fx.c)
+	fc.close()
+	fx.c.followMu.Lock()
+	delete(fx.c.followers, fx.subnet)
+	fx.c.followMu.Unlock()
+	raw, err := gossip.Join(fx.c.net, gossip.TopicSpec[Post]{Subnet: fx.subnet, Kind: gossip.KindTasks, Codec: postCodec{gossip.KindTasks}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb := fx.follower(fx.b)
+	epoch := fb.clock.EpochAt(fb.head)
+	sc := fx.signer(t, fx.c)
+	deadline := time.Now().Add(20 * time.Second)
+	for i := uint32(0); counters(fx.b, gossip.KindTasks).Rejected[gossip.ReasonInvalid] == 0; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("B never rejected C's task; counters %+v", counters(fx.b, gossip.KindTasks))
+		}
+		p := Post{Task: &tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sc.PeerID(), Index: i % 4, Params: []byte{byte(i)}}}
+		raw.Publish(context.Background(), p)
+		time.Sleep(50 * time.Millisecond) // paced retries until C's stream to B is up
+	}
+	if s, ok := fx.b.net.Score(fx.c.PeerID()); ok && s > 0 {
+		t.Errorf("C's score at B is %v after an invalid task", s)
+	}
+}
+
