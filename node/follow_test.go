@@ -219,4 +219,3 @@ func TestFollowerRejectsUnregisteredSender(t *testing.T) {
 		t.Errorf("C's score at B is %v after an invalid task", s)
 	}
 }
-
