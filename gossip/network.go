@@ -257,6 +257,9 @@ func contentID(topic string, data []byte) [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
+// Done is closed when the network closes.
+func (n *Network) Done() <-chan struct{} { return n.done }
+
 // Host returns the libp2p host, for parts that run their own protocols on
 // it (contentstore's bitswap).
 func (n *Network) Host() Host { return n.host }

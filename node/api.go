@@ -14,12 +14,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/crucible-net/crucible/contentstore"
 	"github.com/crucible-net/crucible/gossip"
 )
 
@@ -30,6 +32,13 @@ var OpenAPI []byte
 
 // maxBody bounds a JSON request body.
 const maxBody = 64 << 10
+
+// MaxUpload bounds a file posted to /v1/content.
+const MaxUpload = 4 << 30
+
+// sseKeepAlive is how often an idle task stream sends a comment, so
+// proxies and clients see the connection is alive.
+const sseKeepAlive = 15 * time.Second
 
 // api is the node's local HTTP API. It listens on loopback only. Reads are
 // open to local programs; writes need the token in <datadir>/api.token.
@@ -59,6 +68,8 @@ func newAPI(n *Node) (*api, error) {
 	mux.HandleFunc("GET /v1/peers", a.peers)
 	mux.HandleFunc("POST /v1/peers", a.auth(a.connect))
 	mux.HandleFunc("GET /v1/topics", a.topics)
+	mux.HandleFunc("GET /v1/subnets/{subnet}/tasks", a.taskStream)
+	mux.HandleFunc("POST /v1/content", a.auth(a.addContent))
 	mux.HandleFunc("GET /v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(OpenAPI)
@@ -293,4 +304,75 @@ func topicsOf(net *gossip.Network) []Topic {
 			Published: t.Published, Delivered: t.Delivered, Duplicates: t.Duplicates, Rejected: t.Rejected, Ignored: t.Ignored})
 	}
 	return out
+}
+
+// taskStream is GET /v1/subnets/{subnet}/tasks: server-sent events, one
+// "task" event (a MinerTask as JSON) per task the node accepts on the
+// subnet's tasks topic, from the moment the client connects.
+func (a *api) taskStream(w http.ResponseWriter, r *http.Request) {
+	subnet, err := strconv.ParseUint(r.PathValue("subnet"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "subnet must be a decimal number")
+		return
+	}
+	a.n.followMu.Lock()
+	f := a.n.followers[subnet]
+	a.n.followMu.Unlock()
+	if f == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("this node does not follow subnet %d (add it to the subnets key)", subnet))
+		return
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		writeError(w, http.StatusInternalServerError, "streaming unsupported")
+		return
+	}
+	ch, cancel := f.streamTasks()
+	defer cancel()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": crucible task stream\n\n")
+	flusher.Flush()
+	keep := time.NewTicker(sseKeepAlive)
+	defer keep.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-a.n.net.Done():
+			return
+		case <-keep.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+		case t := <-ch:
+			b, _ := json.Marshal(t)
+			fmt.Fprintf(w, "event: task\ndata: %s\n\n", b)
+		}
+		flusher.Flush()
+	}
+}
+
+// AddedContent is the answer of POST /v1/content.
+type AddedContent struct {
+	CID  string `json:"cid"`
+	Size int64  `json:"size"`
+}
+
+// addContent is POST /v1/content: the body is a file, imported as UnixFS
+// with the default profile (Kubo's CIDs) and pinned. This is how a miner
+// program puts its output where validators can fetch it.
+func (a *api) addContent(w http.ResponseWriter, r *http.Request) {
+	body := http.MaxBytesReader(w, r.Body, MaxUpload)
+	var size int64
+	c, err := a.n.store.AddFile(r.Context(), body, contentstore.DefaultProfile, func(n int64) { size = n })
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("file larger than %d bytes", int64(MaxUpload)))
+			return
+		}
+		writeError(w, http.StatusInternalServerError, "import: "+err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, AddedContent{CID: c.String(), Size: size})
 }

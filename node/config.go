@@ -43,6 +43,9 @@ const (
 type Config struct {
 	// Network names the network; it prefixes topics and DHT protocols.
 	Network string `toml:"network"`
+	// Subnets are the subnets the node follows: it validates and relays
+	// their messages, and serves their task streams.
+	Subnets []uint64 `toml:"subnets"`
 	API     struct {
 		// Listen is the local HTTP API's address; it must be loopback.
 		Listen string `toml:"listen"`
@@ -301,6 +304,18 @@ func setValue(v reflect.Value, s string) error {
 			if p = strings.TrimSpace(p); p != "" {
 				items = append(items, p)
 			}
+		}
+		if v.Type().Elem().Kind() == reflect.Uint64 {
+			nums := make([]uint64, 0, len(items))
+			for _, it := range items {
+				n, err := strconv.ParseUint(it, 10, 64)
+				if err != nil {
+					return fmt.Errorf("%q is not a list of non-negative whole numbers", s)
+				}
+				nums = append(nums, n)
+			}
+			v.Set(reflect.ValueOf(nums))
+			return nil
 		}
 		v.Set(reflect.ValueOf(items))
 	default:

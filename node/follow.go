@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"sync"
 	"time"
@@ -43,15 +44,24 @@ type follower struct {
 	head    uint64                  // the latest confirmed block seen
 	neurons map[string]chain.Neuron // active neurons by binary peer ID
 	books   map[uint64]*tasks.Book
+	seeds   map[uint64][32]byte
+
+	streamMu sync.Mutex
+	streams  map[chan MinerTask]struct{}
 }
 
 // Follow starts following subnet: it reads the subnet from the chain,
 // fetches its manifest by CID (from this node's store, else from peers),
 // and joins the subnet's topics. The node keeps following until Close.
 func (n *Node) Follow(ctx context.Context, subnet uint64) error {
+	// One Follow at a time (it joins topics); the map lock is taken only
+	// briefly, so the API is not held up by a manifest fetch.
+	n.followOne.Lock()
+	defer n.followOne.Unlock()
 	n.followMu.Lock()
-	defer n.followMu.Unlock()
-	if n.followers[subnet] != nil {
+	known := n.followers[subnet] != nil
+	n.followMu.Unlock()
+	if known {
 		return nil
 	}
 	info, err := n.chain.Subnet(ctx, subnet)
@@ -71,7 +81,7 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 	}
 	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock,
 		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
-		books: map[uint64]*tasks.Book{}}
+		books: map[uint64]*tasks.Book{}, seeds: map[uint64][32]byte{}, streams: map[chan MinerTask]struct{}{}}
 	if err := f.refresh(ctx); err != nil {
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
@@ -89,7 +99,10 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 		}
 		f.subs[k] = sub
 	}
+	n.followMu.Lock()
 	n.followers[subnet] = f
+	n.followMu.Unlock()
+	f.run()
 	n.log.Info("following subnet", "subnet", subnet, "name", m.Name, "tempo", m.Timing.Tempo)
 	return nil
 }
@@ -147,6 +160,11 @@ func (f *follower) refresh(ctx context.Context) error {
 	for e := range f.books {
 		if e+liveEpochs+1 < cur {
 			delete(f.books, e)
+		}
+	}
+	for e := range f.seeds {
+		if e+liveEpochs+1 < cur {
+			delete(f.seeds, e)
 		}
 	}
 	return nil
@@ -297,5 +315,86 @@ func (f *follower) close() {
 	}
 	for _, t := range f.topics {
 		t.Close()
+	}
+}
+
+// run drains the subnet's subscriptions until the network closes: tasks
+// go to the node's task-stream subscribers (miners over the API); the
+// other kinds are for the validator and miner roles.
+func (f *follower) run() {
+	for k, sub := range f.subs {
+		go func() {
+			for {
+				m, err := sub.Next(context.Background())
+				if err != nil {
+					return // closed
+				}
+				if k == gossip.KindTasks && m.Value.Task != nil {
+					f.announce(*m.Value.Task)
+				}
+			}
+		}()
+	}
+}
+
+// announce turns an accepted task into a MinerTask for the stream's
+// subscribers. A subscriber that does not keep up loses tasks, not the
+// node's time.
+func (f *follower) announce(t tasks.Task) {
+	_, link, err := tasks.Encode(t)
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	seed, err := f.seed(ctx, t.Epoch)
+	if err != nil {
+		f.n.log.Warn("no seed for a task's epoch; not announced", "subnet", f.subnet, "epoch", t.Epoch, "err", err)
+		return
+	}
+	mt := MinerTask{Subnet: t.Subnet, Epoch: t.Epoch, Validator: t.Validator.String(), Index: t.Index, Task: link.String(),
+		Seed: hex.EncodeToString(seed[:]), Params: t.Params,
+		Deadline: f.clock.FirstBlock(t.Epoch) + f.manifest.Timing.SubmissionDeadline, MaxBytes: f.manifest.MaxFetchBytes}
+	if t.Input.Defined() {
+		mt.Input = t.Input.String()
+	}
+	f.streamMu.Lock()
+	defer f.streamMu.Unlock()
+	for ch := range f.streams {
+		select {
+		case ch <- mt:
+		default:
+		}
+	}
+}
+
+// seed returns epoch e's seed, read from the chain once.
+func (f *follower) seed(ctx context.Context, e uint64) ([32]byte, error) {
+	f.mu.Lock()
+	s, ok := f.seeds[e]
+	f.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := f.n.chain.Seed(ctx, f.clock, e)
+	if err != nil {
+		return s, err
+	}
+	f.mu.Lock()
+	f.seeds[e] = s
+	f.mu.Unlock()
+	return s, nil
+}
+
+// streamTasks registers a task-stream subscriber; cancel unregisters it.
+func (f *follower) streamTasks() (<-chan MinerTask, func()) {
+	ch := make(chan MinerTask, 64)
+	f.streamMu.Lock()
+	f.streams[ch] = struct{}{}
+	f.streamMu.Unlock()
+	return ch, func() {
+		f.streamMu.Lock()
+		delete(f.streams, ch)
+		f.streamMu.Unlock()
 	}
 }

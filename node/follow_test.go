@@ -1,7 +1,12 @@
 package node
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
 	"math/big"
 	"testing"
 	"time"
@@ -142,15 +147,18 @@ func TestFollowerAppliesProtocolRules(t *testing.T) {
 	sa, sb, sc := fx.signer(t, fx.a), fx.signer(t, fx.b), fx.signer(t, fx.c)
 
 	// A registered validator's task for this epoch is accepted.
+	stream, stop := fb.streamTasks()
+	defer stop()
 	if err := fa.publish(ctx, gossip.KindTasks, task(sa.PeerID(), epoch, 0)); err != nil {
 		t.Fatal(err)
 	}
-	m, err := fb.subs[gossip.KindTasks].Next(ctxTimeout(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.Value.Task == nil || m.Value.Task.Validator != sa.PeerID() {
-		t.Fatalf("B got %+v", m.Value)
+	select {
+	case mt := <-stream:
+		if mt.Validator != sa.PeerID().String() || mt.Epoch != epoch {
+			t.Fatalf("B got %+v", mt)
+		}
+	case <-ctxTimeout(t).Done():
+		t.Fatal("B never accepted A's task")
 	}
 
 	// An unregistered node's task: rejected, and the sender penalised.
@@ -217,5 +225,63 @@ func TestFollowerRejectsUnregisteredSender(t *testing.T) {
 	}
 	if s, ok := fx.b.net.Score(fx.c.PeerID()); ok && s > 0 {
 		t.Errorf("C's score at B is %v after an invalid task", s)
+	}
+}
+
+func TestTaskStreamAndContentUpload(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	cb := apiClient(t, fx.b)
+	if code, _ := cb.do("GET", "/v1/subnets/99/tasks", "", nil); code != 404 {
+		t.Errorf("stream of a subnet B does not follow: %d, want 404", code)
+	}
+	if code, _ := cb.do("GET", "/v1/subnets/x/tasks", "", nil); code != 400 {
+		t.Errorf("stream of subnet x: %d, want 400", code)
+	}
+
+	req, _ := http.NewRequestWithContext(ctxTimeout(t), "GET", cb.base+"/v1/subnets/"+strconv.FormatUint(fx.subnet, 10)+"/tasks", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	lines := bufio.NewScanner(resp.Body)
+	lines.Scan() // the opening comment: the stream is registered
+	fa := fx.follower(fx.a)
+	epoch := fa.clock.EpochAt(fa.head)
+	sa := fx.signer(t, fx.a)
+	task := tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sa.PeerID(), Index: 2, Params: []byte("params")}
+	if err := fa.publish(context.Background(), gossip.KindTasks, Post{Task: &task}); err != nil {
+		t.Fatal(err)
+	}
+	_, link, _ := tasks.Encode(task)
+	var got MinerTask
+	for lines.Scan() {
+		if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			if err := json.Unmarshal([]byte(data), &got); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if got.Task != link.String() || got.Epoch != epoch || string(got.Params) != "params" || len(got.Seed) != 64 ||
+		got.Deadline != fa.clock.FirstBlock(epoch)+fa.manifest.Timing.SubmissionDeadline || got.MaxBytes != fa.manifest.MaxFetchBytes {
+		t.Errorf("streamed task %+v", got)
+	}
+
+	// A miner program's output goes in by POST.
+	if code, _ := cb.do("POST", "/v1/content", "", []byte("hello world\n")); code != http.StatusUnauthorized {
+		t.Errorf("upload without a token: %d", code)
+	}
+	code, body := cb.do("POST", "/v1/content", cb.token, []byte("hello world\n"))
+	var added AddedContent
+	if code != 200 || json.Unmarshal(body, &added) != nil {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	if !strings.HasPrefix(added.CID, "bafkreifjjcie6") || added.Size != 12 {
+		t.Errorf("upload gave %+v, want Kubo's CID of 'hello world\\n'", added)
 	}
 }

@@ -42,7 +42,8 @@ type Node struct {
 	api     *api
 	started time.Time
 
-	followMu  sync.Mutex
+	followOne sync.Mutex // serializes Follow
+	followMu  sync.Mutex // guards followers
 	followers map[uint64]*follower
 
 	closeOnce sync.Once
@@ -167,6 +168,7 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { errc <- n.api.serve() }()
 	tick := time.NewTicker(chainPoll)
 	defer tick.Stop()
+	n.followConfigured(ctx)
 loop:
 	for {
 		select {
@@ -175,6 +177,7 @@ loop:
 		case <-ctx.Done():
 			break loop
 		case <-tick.C:
+			n.followConfigured(ctx)
 			n.refreshFollowers(ctx)
 		}
 	}
@@ -187,6 +190,25 @@ loop:
 // chainPoll is how often the node reads the chain's head and the
 // subnets' neurons.
 const chainPoll = time.Second
+
+// followConfigured starts following the configured subnets not followed
+// yet; a subnet that fails (its manifest not reachable yet) is tried again
+// on the next tick.
+func (n *Node) followConfigured(ctx context.Context) {
+	for _, s := range n.cfg.Subnets {
+		n.followMu.Lock()
+		done := n.followers[s] != nil
+		n.followMu.Unlock()
+		if done {
+			continue
+		}
+		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if err := n.Follow(fctx, s); err != nil && ctx.Err() == nil {
+			n.log.Warn("cannot follow subnet yet; will retry", "subnet", s, "err", err)
+		}
+		cancel()
+	}
+}
 
 func (n *Node) refreshFollowers(ctx context.Context) {
 	n.followMu.Lock()
