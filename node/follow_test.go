@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"math/big"
 	"net/http"
 	"strconv"
 	"strings"
-	"math/big"
 	"testing"
 	"time"
 
