@@ -70,6 +70,7 @@ func newAPI(n *Node) (*api, error) {
 	mux.HandleFunc("GET /v1/topics", a.topics)
 	mux.HandleFunc("GET /v1/subnets/{subnet}/tasks", a.taskStream)
 	mux.HandleFunc("POST /v1/content", a.auth(a.addContent))
+	mux.HandleFunc("POST /v1/subnets/{subnet}/answers", a.auth(a.answer))
 	mux.HandleFunc("GET /v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(OpenAPI)
@@ -375,4 +376,42 @@ func (a *api) addContent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, AddedContent{CID: c.String(), Size: size})
+}
+
+// AnswerRequest is the body of POST /v1/subnets/{subnet}/answers.
+type AnswerRequest struct {
+	Task   string `json:"task"`   // the task's CID, as the task stream gave it
+	Output string `json:"output"` // the output's CID, in this node's store (POST /v1/content)
+}
+
+// AnswerResponse is its answer.
+type AnswerResponse struct {
+	Commit string `json:"commit"` // the commit hash, hex
+}
+
+// answer is POST /v1/subnets/{subnet}/answers: commit the output as this
+// node's answer to the task; the node reveals it after the deadline.
+func (a *api) answer(w http.ResponseWriter, r *http.Request) {
+	subnet, err := strconv.ParseUint(r.PathValue("subnet"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "subnet must be a decimal number")
+		return
+	}
+	var req AnswerRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if req.Task == "" || req.Output == "" {
+		writeError(w, http.StatusBadRequest, `"task" and "output" are required CIDs`)
+		return
+	}
+	commit, err := a.n.Answer(r.Context(), subnet, req.Task, req.Output)
+	switch {
+	case errors.Is(err, ErrAnswer):
+		writeError(w, http.StatusBadRequest, err.Error())
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, err.Error())
+	default:
+		writeJSON(w, http.StatusOK, AnswerResponse{Commit: hex.EncodeToString(commit[:])})
+	}
 }

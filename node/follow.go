@@ -2,7 +2,9 @@ package node
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -44,6 +46,7 @@ type follower struct {
 	head    uint64                  // the latest confirmed block seen
 	neurons map[string]chain.Neuron // active neurons by binary peer ID
 	books   map[uint64]*tasks.Book
+	logs    map[uint64]*stateLog // received messages by epoch
 	seeds   map[uint64][32]byte
 
 	streamMu sync.Mutex
@@ -81,8 +84,12 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 	}
 	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock,
 		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
-		books: map[uint64]*tasks.Book{}, seeds: map[uint64][32]byte{}, streams: map[chan MinerTask]struct{}{}}
+		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, streams: map[chan MinerTask]struct{}{}}
 	if err := f.refresh(ctx); err != nil {
+		return fmt.Errorf("follow subnet %d: %w", subnet, err)
+	}
+	if err := f.restore(); err != nil {
+		f.close()
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
 	for _, k := range gossip.Kinds() {
@@ -167,6 +174,12 @@ func (f *follower) refresh(ctx context.Context) error {
 			delete(f.seeds, e)
 		}
 	}
+	for e, l := range f.logs {
+		if e+liveEpochs+1 < cur {
+			l.Close()
+			delete(f.logs, e)
+		}
+	}
 	return nil
 }
 
@@ -203,6 +216,21 @@ func (f *follower) check(m *gossip.Message[Post]) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.authorize(author, m.Value); err != nil {
+		return err
+	}
+	head := f.head
+	err = f.apply(m.Value, head)
+	var eq *tasks.EquivocationError
+	if err == nil || errors.As(err, &eq) {
+		f.remember(m.Value, head, m.Data)
+	}
+	return err
+}
+
+// authorize checks the author's registration and that it speaks for
+// itself. Called with f.mu held.
+func (f *follower) authorize(author tasks.PeerID, p Post) error {
 	if _, ok := f.neurons[string(author.Bytes())]; !ok {
 		return fmt.Errorf("%w: %s in subnet %d", ErrNotRegistered, author, f.subnet)
 	}
@@ -215,60 +243,164 @@ func (f *follower) check(m *gossip.Message[Post]) error {
 		}
 		return nil
 	}
-	p := m.Value
-	head := f.head
 	switch {
 	case p.Task != nil:
-		if err := own(p.Task.Validator, "task"); err != nil {
-			return err
-		}
-		return f.add(p.Task.Subnet, p.Task.Epoch, func(b *tasks.Book) error { return b.AddTask(*p.Task) })
+		return own(p.Task.Validator, "task")
 	case p.SubmissionCommit != nil:
-		if err := own(p.SubmissionCommit.Miner, "submission commit"); err != nil {
-			return err
-		}
-		c := *p.SubmissionCommit
-		return f.add(c.Subnet, c.Epoch, func(b *tasks.Book) error { return b.AddSubmissionCommit(c, head) })
+		return own(p.SubmissionCommit.Miner, "submission commit")
 	case p.SubmissionReveal != nil:
-		if err := own(p.SubmissionReveal.Miner, "submission reveal"); err != nil {
-			return err
-		}
-		r := *p.SubmissionReveal
-		return f.add(r.Subnet, r.Epoch, func(b *tasks.Book) error { return b.AddSubmissionReveal(r, head) })
+		return own(p.SubmissionReveal.Miner, "submission reveal")
 	case p.WeightCommit != nil:
-		if err := own(p.WeightCommit.Validator, "weight commit"); err != nil {
-			return err
-		}
-		c := *p.WeightCommit
-		return f.add(c.Subnet, c.Epoch, func(b *tasks.Book) error { return b.AddWeightCommit(c, head) })
+		return own(p.WeightCommit.Validator, "weight commit")
 	case p.WeightReveal != nil:
 		if err := own(p.WeightReveal.Validator, "weight reveal"); err != nil {
 			return err
 		}
-		r := *p.WeightReveal
-		if err := f.knownUIDs(r.Weights); err != nil {
-			return err
-		}
-		return f.add(r.Subnet, r.Epoch, func(b *tasks.Book) error { return b.AddWeightReveal(r, head) })
-	case p.Equivocation != nil:
-		// Evidence may come from anyone.
-		e := *p.Equivocation
-		return f.add(e.A.Subnet, e.A.Epoch, func(b *tasks.Book) error { return b.AddEquivocation(e) })
+		return f.knownUIDs(p.WeightReveal.Weights)
 	case p.Evaluation != nil:
-		if err := own(p.Evaluation.Validator, "evaluation"); err != nil {
-			return err
-		}
-		return f.live(p.Evaluation.Subnet, p.Evaluation.Epoch)
+		return own(p.Evaluation.Validator, "evaluation")
 	case p.Attestation != nil:
 		if err := own(p.Attestation.Validator, "attestation"); err != nil {
 			return err
 		}
-		if err := p.Attestation.VerifySignature(); err != nil {
-			return err
-		}
+		return p.Attestation.VerifySignature()
+	}
+	return nil // equivocation evidence may come from anyone
+}
+
+// apply hands a message to the Book of its epoch, judged at block. Called
+// with f.mu held.
+func (f *follower) apply(p Post, block uint64) error {
+	switch {
+	case p.Task != nil:
+		return f.add(p.Task.Subnet, p.Task.Epoch, func(b *tasks.Book) error { return b.AddTask(*p.Task) })
+	case p.SubmissionCommit != nil:
+		c := *p.SubmissionCommit
+		return f.add(c.Subnet, c.Epoch, func(b *tasks.Book) error { return b.AddSubmissionCommit(c, block) })
+	case p.SubmissionReveal != nil:
+		r := *p.SubmissionReveal
+		return f.add(r.Subnet, r.Epoch, func(b *tasks.Book) error { return b.AddSubmissionReveal(r, block) })
+	case p.WeightCommit != nil:
+		c := *p.WeightCommit
+		return f.add(c.Subnet, c.Epoch, func(b *tasks.Book) error { return b.AddWeightCommit(c, block) })
+	case p.WeightReveal != nil:
+		r := *p.WeightReveal
+		return f.add(r.Subnet, r.Epoch, func(b *tasks.Book) error { return b.AddWeightReveal(r, block) })
+	case p.Equivocation != nil:
+		e := *p.Equivocation
+		return f.add(e.A.Subnet, e.A.Epoch, func(b *tasks.Book) error { return b.AddEquivocation(e) })
+	case p.Evaluation != nil:
+		return f.live(p.Evaluation.Subnet, p.Evaluation.Epoch)
+	case p.Attestation != nil:
 		return f.live(p.Attestation.Subnet, p.Attestation.Epoch)
 	}
 	return fmt.Errorf("%w: empty post", tasks.ErrInvalid)
+}
+
+// epochOf is the epoch a post belongs to.
+func epochOf(p Post) (uint64, bool) {
+	switch {
+	case p.Task != nil:
+		return p.Task.Epoch, true
+	case p.SubmissionCommit != nil:
+		return p.SubmissionCommit.Epoch, true
+	case p.SubmissionReveal != nil:
+		return p.SubmissionReveal.Epoch, true
+	case p.WeightCommit != nil:
+		return p.WeightCommit.Epoch, true
+	case p.WeightReveal != nil:
+		return p.WeightReveal.Epoch, true
+	case p.Equivocation != nil:
+		return p.Equivocation.A.Epoch, true
+	}
+	return 0, false // evaluations and attestations do not enter the Book
+}
+
+// kindOf is the topic a post travels on.
+func kindOf(p Post) gossip.Kind {
+	switch {
+	case p.Task != nil:
+		return gossip.KindTasks
+	case p.SubmissionCommit != nil, p.SubmissionReveal != nil, p.Evaluation != nil:
+		return gossip.KindSubmissions
+	case p.WeightCommit != nil, p.Equivocation != nil:
+		return gossip.KindCommits
+	case p.WeightReveal != nil:
+		return gossip.KindReveals
+	}
+	return gossip.KindAttestations
+}
+
+// remember logs a message the Book accepted, with the block it was judged
+// at, so that a restarted node rebuilds the same Book (the windows are
+// judged again at the recorded block). The log is synced before the
+// message is accepted and forwarded. Called with f.mu held.
+func (f *follower) remember(p Post, block uint64, data []byte) {
+	e, ok := epochOf(p)
+	if !ok {
+		return
+	}
+	l, err := f.log(e)
+	if err != nil {
+		f.n.log.Error("received-messages log unavailable; a restart may lose this epoch", "subnet", f.subnet, "epoch", e, "err", err)
+		return
+	}
+	rec := make([]byte, 9, 9+len(data))
+	rec[0] = byte(kindOf(p))
+	binary.BigEndian.PutUint64(rec[1:], block)
+	if err := l.Append(append(rec, data...)); err != nil {
+		f.n.log.Error("received message not logged; a restart may lose it", "subnet", f.subnet, "epoch", e, "err", err)
+	}
+}
+
+// log returns epoch e's received-messages log. Called with f.mu held.
+func (f *follower) log(e uint64) (*stateLog, error) {
+	if l := f.logs[e]; l != nil {
+		return l, nil
+	}
+	l, _, err := f.n.state.OpenLog(receivedKey(f.subnet, e))
+	if err != nil {
+		return nil, err
+	}
+	f.logs[e] = l
+	return l, nil
+}
+
+func receivedKey(subnet, epoch uint64) string {
+	return fmt.Sprintf("subnet-%d/epoch-%d/received", subnet, epoch)
+}
+
+// restore rebuilds the Books of the live epochs from their logs.
+func (f *follower) restore() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cur := f.clock.EpochAt(f.head)
+	first := uint64(0)
+	if cur > liveEpochs+1 {
+		first = cur - liveEpochs - 1 // as far back as book() keeps
+	}
+	for e := first; e <= cur+liveEpochs; e++ {
+		l, recs, err := f.n.state.OpenLog(receivedKey(f.subnet, e))
+		if err != nil {
+			return err
+		}
+		f.logs[e] = l
+		for i, rec := range recs {
+			if len(rec) < 9 {
+				return fmt.Errorf("%w: %s record %d is %d bytes", ErrCorruptState, receivedKey(f.subnet, e), i, len(rec))
+			}
+			p, err := postCodec{gossip.Kind(rec[0])}.Decode(rec[9:])
+			if err != nil {
+				return fmt.Errorf("%w: %s record %d: %v", ErrCorruptState, receivedKey(f.subnet, e), i, err)
+			}
+			err = f.apply(p, binary.BigEndian.Uint64(rec[1:9]))
+			var eq *tasks.EquivocationError
+			if err != nil && !errors.As(err, &eq) && !errors.Is(err, tasks.ErrDuplicate) {
+				f.n.log.Warn("logged message no longer applies", "subnet", f.subnet, "epoch", e, "err", err)
+			}
+		}
+	}
+	return nil
 }
 
 // add hands a message to the Book of its epoch. Called with f.mu held.
@@ -310,6 +442,12 @@ func (f *follower) publish(ctx context.Context, k gossip.Kind, p Post) error {
 }
 
 func (f *follower) close() {
+	f.mu.Lock()
+	for _, l := range f.logs {
+		l.Close()
+	}
+	f.logs = map[uint64]*stateLog{}
+	f.mu.Unlock()
 	for _, s := range f.subs {
 		s.Cancel()
 	}

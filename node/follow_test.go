@@ -285,3 +285,107 @@ func TestTaskStreamAndContentUpload(t *testing.T) {
 		t.Errorf("upload gave %+v, want Kubo's CID of 'hello world\\n'", added)
 	}
 }
+
+// TestMinerAnswerSurvivesRestart: a miner program answers a task over the
+// API; the node commits at once, is killed before the deadline, restarts
+// from its data dir, and reveals exactly what it committed once the
+// deadline passes.
+func TestMinerAnswerSurvivesRestart(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	ctx := context.Background()
+	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
+	fa.refresh(ctx)
+	epoch := fa.clock.EpochAt(fa.head)
+	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
+		// Too close to the deadline: start with the next epoch.
+		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
+		epoch++
+		fa.refresh(ctx)
+		fb.refresh(ctx)
+	}
+	stream, stop := fb.streamTasks()
+	defer stop()
+	sa := fx.signer(t, fx.a)
+	task := tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sa.PeerID(), Index: 0, Params: []byte("x")}
+	if err := fa.publish(ctx, gossip.KindTasks, Post{Task: &task}); err != nil {
+		t.Fatal(err)
+	}
+	var mt MinerTask
+	select {
+	case mt = <-stream:
+	case <-ctxTimeout(t).Done():
+		t.Fatal("B never saw the task")
+	}
+
+	cb := apiClient(t, fx.b)
+	_, body := cb.do("POST", "/v1/content", cb.token, []byte("my weights"))
+	var added AddedContent
+	json.Unmarshal(body, &added)
+	path := "/v1/subnets/" + strconv.FormatUint(fx.subnet, 10) + "/answers"
+	ans, _ := json.Marshal(AnswerRequest{Task: mt.Task, Output: added.CID})
+	if code, _ := cb.do("POST", path, "", ans); code != http.StatusUnauthorized {
+		t.Errorf("answer without a token: %d", code)
+	}
+	bad, _ := json.Marshal(AnswerRequest{Task: added.CID, Output: added.CID})
+	if code, resp := cb.do("POST", path, cb.token, bad); code != http.StatusBadRequest || !strings.Contains(string(resp), "not a task") {
+		t.Errorf("answer to an unknown task: %d %s", code, resp)
+	}
+	missing, _ := json.Marshal(AnswerRequest{Task: mt.Task, Output: "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"})
+	if code, resp := cb.do("POST", path, cb.token, missing); code != http.StatusBadRequest || !strings.Contains(string(resp), "not in this node's store") {
+		t.Errorf("answer with an output the node lacks: %d %s", code, resp)
+	}
+	if code, resp := cb.do("POST", path, cb.token, ans); code != http.StatusOK {
+		t.Fatalf("answer: %d %s", code, resp)
+	}
+	if code, _ := cb.do("POST", path, cb.token, ans); code != http.StatusBadRequest {
+		t.Errorf("second answer to one task: %d", code)
+	}
+	eventually(t, "A holds B's commit", func() bool {
+		fa.mu.Lock()
+		defer fa.mu.Unlock()
+		return len(fa.books[epoch].SubmissionCommits()) == 1
+	})
+
+	// B is killed between commit and reveal, and restarts from its data dir.
+	dirB := fx.b.dir
+	fx.b.Close()
+	b2 := newTestNode(t, dirB, fx.ch, 2)
+	if err := b2.net.ConnectPeer(ctx, fx.a.net.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Follow(ctx, fx.subnet); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "B is back on the submissions topic", func() bool {
+		for _, ti := range b2.net.Topics() {
+			if ti.Kind == gossip.KindSubmissions && ti.Peers >= 1 {
+				return true
+			}
+		}
+		return false
+	})
+
+	// The deadline passes; B reveals from its state.
+	fa.refresh(ctx)
+	deadline := fa.clock.FirstBlock(epoch) + fa.manifest.Timing.SubmissionDeadline
+	fx.ch.sim.Mine(int(deadline - fa.head))
+	eventually(t, "A holds B's reveal", func() bool {
+		fa.refresh(ctx)
+		fa.mu.Lock()
+		defer fa.mu.Unlock()
+		rs := fa.books[epoch].SubmissionReveals()
+		return len(rs) == 1 && rs[0].Output.String() == added.CID
+	})
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(20 * time.Millisecond) // polling with a deadline
+	}
+}

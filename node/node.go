@@ -42,6 +42,10 @@ type Node struct {
 	api     *api
 	started time.Time
 
+	state    *stateStore
+	signer   *signer
+	answerMu sync.Mutex // guards the answers state
+
 	followOne sync.Mutex // serializes Follow
 	followMu  sync.Mutex // guards followers
 	followers map[uint64]*follower
@@ -91,8 +95,11 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	} else if n.chain, err = dialChain(ctx, dir, cfg); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, stateDir), 0o700); err != nil {
-		return nil, fmt.Errorf("create state directory: %w", err)
+	if n.state, err = openState(filepath.Join(dir, stateDir)); err != nil {
+		return nil, err
+	}
+	if n.signer, err = newSigner(n.id); err != nil {
+		return nil, err
 	}
 	if n.store, err = contentstore.Open(ctx, dir); err != nil {
 		return nil, fmt.Errorf("open content store: %w", err)
@@ -173,6 +180,9 @@ loop:
 	for {
 		select {
 		case err := <-errc:
+			if err == nil {
+				return nil // closed by Close
+			}
 			return fmt.Errorf("API server: %w", err)
 		case <-ctx.Done():
 			break loop
@@ -220,7 +230,9 @@ func (n *Node) refreshFollowers(ctx context.Context) {
 	for _, f := range fs {
 		if err := f.refresh(ctx); err != nil && ctx.Err() == nil {
 			n.log.Warn("chain read failed; keeping the last view", "subnet", f.subnet, "err", err)
+			continue
 		}
+		n.progressAnswers(ctx, f)
 	}
 }
 
