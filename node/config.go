@@ -32,6 +32,7 @@ const (
 	DefaultLogFormat     = "text"
 	DefaultLogLevel      = "info"
 	DefaultShutdownGrace = 10 * time.Second
+	DefaultMinerTimeout  = 60 // seconds
 )
 
 // Config is a node's configuration: defaults, then the file
@@ -72,6 +73,15 @@ type Config struct {
 		Key           string `toml:"key"`
 		Confirmations uint64 `toml:"confirmations"`
 	} `toml:"chain"`
+	Miner struct {
+		// Command, if set, is run once per task of a followed subnet: the
+		// task as JSON on standard input, the output file's path on
+		// standard output (see MinerCommand). The node imports the file
+		// and commits it as its answer.
+		Command []string `toml:"command"`
+		// Timeout bounds one run, in seconds.
+		Timeout int `toml:"timeout"`
+	} `toml:"miner"`
 	Eval struct {
 		// Workers bounds evaluations running at once.
 		Workers int `toml:"workers"`
@@ -93,6 +103,7 @@ func DefaultConfig() Config {
 	c.P2P.ConnLow, c.P2P.ConnHigh = g.ConnLow, g.ConnHigh
 	c.Chain.Confirmations = DefaultConfirmations
 	c.Eval.Workers = DefaultEvalWorkers
+	c.Miner.Timeout = DefaultMinerTimeout
 	c.Log.Format, c.Log.Level = DefaultLogFormat, DefaultLogLevel
 	return c
 }
@@ -178,6 +189,9 @@ func (c *Config) Validate() error {
 	case "auto", "server", "client", "off":
 	default:
 		return bad("p2p.dht", "%q: want auto, server, client or off", c.P2P.DHT)
+	}
+	if c.Miner.Timeout < 1 {
+		return bad("miner.timeout", "%d: need at least 1 second", c.Miner.Timeout)
 	}
 	if c.Eval.Workers < 1 {
 		return bad("eval.workers", "%d: need at least 1", c.Eval.Workers)

@@ -497,12 +497,15 @@ func (f *follower) announce(t tasks.Task) {
 		mt.Input = t.Input.String()
 	}
 	f.streamMu.Lock()
-	defer f.streamMu.Unlock()
 	for ch := range f.streams {
 		select {
 		case ch <- mt:
 		default:
 		}
+	}
+	f.streamMu.Unlock()
+	if len(f.n.cfg.Miner.Command) > 0 && t.Validator != f.n.signer.PeerID() {
+		f.n.mine(f, mt)
 	}
 }
 

@@ -389,3 +389,49 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond) // polling with a deadline
 	}
 }
+
+// TestMinerProgramAnswersTasks: a node configured with a miner program
+// runs it for a task it accepts, imports the output and commits it.
+func TestMinerProgramAnswersTasks(t *testing.T) {
+	fx := newSubnetFixture(t)
+	ctx := context.Background()
+	dirB := fx.b.dir
+	fx.b.Close()
+	cfg := testConfig()
+	cfg.Miner.Command = []string{"sh", "-c", `cat > task.json && echo task.json`}
+	b := newTestNodeWith(t, dirB, fx.ch, 2, cfg)
+	if err := b.net.ConnectPeer(ctx, fx.a.net.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Follow(ctx, fx.subnet); err != nil {
+		t.Fatal(err)
+	}
+	fa := fx.follower(fx.a)
+	fa.refresh(ctx)
+	epoch := fa.clock.EpochAt(fa.head)
+	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
+		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
+		epoch++
+	}
+	eventually(t, "B on the tasks topic", func() bool {
+		for _, ti := range b.net.Topics() {
+			if ti.Kind == gossip.KindTasks && ti.Peers >= 1 {
+				return true
+			}
+		}
+		return false
+	})
+	fa.refresh(ctx)
+	b.followers[fx.subnet].refresh(ctx)
+	sa := fx.signer(t, fx.a)
+	task := tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sa.PeerID(), Index: 1, Params: []byte("go")}
+	if err := fa.publish(ctx, gossip.KindTasks, Post{Task: &task}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "A holds the commit of B's miner program", func() bool {
+		fa.mu.Lock()
+		defer fa.mu.Unlock()
+		cs := fa.books[epoch].SubmissionCommits()
+		return len(cs) == 1 && cs[0].Miner.String() == b.PeerID().String()
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/crucible-net/crucible/contentstore"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,4 +164,49 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// mine answers a task with the configured miner program, one task at a
+// time per node (a miner program is usually one model on one machine). A
+// program that fails costs this task only; the error is logged.
+func (n *Node) mine(f *follower, t MinerTask) {
+	n.mineWG.Add(1)
+	go func() {
+		defer n.mineWG.Done()
+		n.mineMu.Lock()
+		defer n.mineMu.Unlock()
+		if n.closing.Load() {
+			return
+		}
+		log := n.log.With("subnet", t.Subnet, "epoch", t.Epoch, "task", t.Task)
+		cmd := MinerCommand{Argv: n.cfg.Miner.Command, Dir: n.minerDir, Timeout: time.Duration(n.cfg.Miner.Timeout) * time.Second}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() {
+			select {
+			case <-n.closed:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		path, err := cmd.Run(ctx, t)
+		if err != nil {
+			log.Warn("miner program gave no answer", "err", err)
+			return
+		}
+		file, err := os.Open(path)
+		if err != nil {
+			log.Warn("miner output unreadable", "err", err)
+			return
+		}
+		c, err := n.store.AddFile(ctx, file, contentstore.DefaultProfile, nil)
+		file.Close()
+		if err != nil {
+			log.Warn("miner output not imported", "err", err)
+			return
+		}
+		if _, err := n.Answer(ctx, t.Subnet, t.Task, c.String()); err != nil {
+			log.Warn("miner answer not committed", "err", err)
+		}
+	}()
 }

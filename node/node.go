@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crucible-net/crucible/chain"
@@ -43,6 +44,11 @@ type Node struct {
 	started time.Time
 
 	state    *stateStore
+	minerDir string         // where miner programs run
+	mineMu   sync.Mutex     // one miner program at a time
+	mineWG   sync.WaitGroup // miner runs in flight
+	closing  atomic.Bool
+	closed   chan struct{} // closed by Close: ends background work
 	signer   *signer
 	answerMu sync.Mutex // guards the answers state
 
@@ -73,6 +79,8 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 		return nil, err
 	}
 	n := &Node{dir: dir, cfg: cfg, started: time.Now(), followers: map[uint64]*follower{}}
+	n.closed = make(chan struct{})
+	n.minerDir = filepath.Join(dir, "miner")
 	n.log = newLogger(parts.Logs, cfg.Log.Format, cfg.Log.Level)
 	defer func() {
 		if err != nil {
@@ -100,6 +108,9 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	}
 	if n.signer, err = newSigner(n.id); err != nil {
 		return nil, err
+	}
+	if err := os.MkdirAll(n.minerDir, 0o700); err != nil {
+		return nil, fmt.Errorf("miner directory: %w", err)
 	}
 	if n.store, err = contentstore.Open(ctx, dir); err != nil {
 		return nil, fmt.Errorf("open content store: %w", err)
@@ -240,6 +251,9 @@ func (n *Node) refreshFollowers(ctx context.Context) {
 // dir's lock last. It is safe to call twice.
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
+		n.closing.Store(true)
+		close(n.closed)
+		n.mineWG.Wait()
 		var errs []error
 		if n.api != nil {
 			errs = append(errs, n.api.close())

@@ -59,7 +59,12 @@ func testConfig() Config {
 
 func newTestNode(t testing.TB, dir string, ch *testChain, i int) *Node {
 	t.Helper()
-	n, err := New(context.Background(), dir, testConfig(), Parts{Chain: ch.client(t, i), Logs: io.Discard})
+	return newTestNodeWith(t, dir, ch, i, testConfig())
+}
+
+func newTestNodeWith(t testing.TB, dir string, ch *testChain, i int, cfg Config) *Node {
+	t.Helper()
+	n, err := New(context.Background(), dir, cfg, Parts{Chain: ch.client(t, i), Logs: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
