@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -433,5 +435,57 @@ func TestMinerProgramAnswersTasks(t *testing.T) {
 		defer fa.mu.Unlock()
 		cs := fa.books[epoch].SubmissionCommits()
 		return len(cs) == 1 && cs[0].Miner.String() == b.PeerID().String()
+	})
+}
+
+// TestHTTPMinerProcess: a miner in its own OS process, speaking only HTTP
+// to node B, answers a task; A receives B's commit.
+func TestHTTPMinerProcess(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	ctx := context.Background()
+	fa := fx.follower(fx.a)
+	fa.refresh(ctx)
+	epoch := fa.clock.EpochAt(fa.head)
+	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
+		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
+		epoch++
+		fa.refresh(ctx)
+		fx.follower(fx.b).refresh(ctx)
+	}
+	tok, _ := ReadToken(fx.b.dir)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CRUCIBLE_TEST_HTTP_MINER=1", "CRUCIBLE_API="+fx.b.APIAddr(), "CRUCIBLE_TOKEN="+tok,
+		"CRUCIBLE_SUBNET="+strconv.FormatUint(fx.subnet, 10))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || lines.Text() != "ready" {
+		t.Fatalf("miner process: %q %s", lines.Text(), stderr.String())
+	}
+	sa := fx.signer(t, fx.a)
+	task := tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sa.PeerID(), Index: 3, Params: []byte("http")}
+	if err := fa.publish(ctx, gossip.KindTasks, Post{Task: &task}); err != nil {
+		t.Fatal(err)
+	}
+	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "committed ") {
+		t.Fatalf("miner process: %q %s", lines.Text(), stderr.String())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("miner process: %v %s", err, stderr.String())
+	}
+	eventually(t, "A holds the HTTP miner's commit", func() bool {
+		fa.mu.Lock()
+		defer fa.mu.Unlock()
+		cs := fa.books[epoch].SubmissionCommits()
+		return len(cs) == 1 && cs[0].Miner.String() == fx.b.PeerID().String()
 	})
 }
