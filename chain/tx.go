@@ -115,9 +115,10 @@ func (s *sender) send(ctx context.Context, what string, to *common.Address, data
 				s.cl.afterSend()
 			}
 			return tx, nil
-		case isNonceTooLow(err) && attempt < 3:
-			// Another program sent from this account: start again
-			// from the chain's count.
+		case (isNonceTooLow(err) || isNonceTaken(err)) && attempt < 3:
+			// Another program sent from this account (mined, or still
+			// pending at this nonce): start again from the chain's
+			// count, pending transactions included.
 			s.synced = false
 			continue
 		case isInsufficientFunds(err):
@@ -315,6 +316,13 @@ func isKnown(err error) bool {
 
 func isNonceTooLow(err error) bool {
 	return strings.Contains(strings.ToLower(err.Error()), "nonce too low")
+}
+
+// isNonceTaken: a transaction of another sender of this account waits in
+// the pool at the nonce we used. (Our own replacements go through
+// replace, not here.)
+func isNonceTaken(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "replacement transaction underpriced")
 }
 
 func isInsufficientFunds(err error) bool {
