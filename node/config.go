@@ -73,6 +73,12 @@ type Config struct {
 		Key           string `toml:"key"`
 		Confirmations uint64 `toml:"confirmations"`
 	} `toml:"chain"`
+	Validator struct {
+		// Enabled makes the node a validator of the subnets it follows:
+		// it publishes each epoch's tasks. (Evaluation, weights and
+		// anchoring arrive with the rest of the round.)
+		Enabled bool `toml:"enabled"`
+	} `toml:"validator"`
 	Miner struct {
 		// Command, if set, is run once per task of a followed subnet: the
 		// task as JSON on standard input, the output file's path on

@@ -48,6 +48,8 @@ type follower struct {
 	books   map[uint64]*tasks.Book
 	logs    map[uint64]*stateLog // received messages by epoch
 	seeds   map[uint64][32]byte
+	// tasksSent marks the epochs whose tasks this node published.
+	tasksSent map[uint64]bool
 
 	streamMu sync.Mutex
 	streams  map[chan MinerTask]struct{}
@@ -84,7 +86,7 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 	}
 	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock,
 		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
-		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, streams: map[chan MinerTask]struct{}{}}
+		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, tasksSent: map[uint64]bool{}, streams: map[chan MinerTask]struct{}{}}
 	if err := f.refresh(ctx); err != nil {
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
@@ -172,6 +174,11 @@ func (f *follower) refresh(ctx context.Context) error {
 	for e := range f.seeds {
 		if e+liveEpochs+1 < cur {
 			delete(f.seeds, e)
+		}
+	}
+	for e := range f.tasksSent {
+		if e+liveEpochs+1 < cur {
+			delete(f.tasksSent, e)
 		}
 	}
 	for e, l := range f.logs {

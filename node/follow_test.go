@@ -489,3 +489,45 @@ func TestHTTPMinerProcess(t *testing.T) {
 		return len(cs) == 1 && cs[0].Miner.String() == fx.b.PeerID().String()
 	})
 }
+
+// TestValidatorPublishesTasks: a validator publishes the manifest's
+// TasksPerEpoch tasks for the epoch, with params derived from the seed,
+// once; miners' streams receive them.
+func TestValidatorPublishesTasks(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	ctx := context.Background()
+	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
+	fa.refresh(ctx)
+	epoch := fa.clock.EpochAt(fa.head)
+	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
+		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
+		epoch++
+		fa.refresh(ctx)
+		fb.refresh(ctx)
+	}
+	stream, stop := fb.streamTasks()
+	defer stop()
+	fx.a.publishTasks(ctx, fa)
+	fx.a.publishTasks(ctx, fa) // once per epoch
+	seed, err := fa.seed(ctx, epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := fx.a.signer.PeerID()
+	seen := map[uint32]bool{}
+	for len(seen) < int(fa.manifest.TasksPerEpoch) {
+		select {
+		case mt := <-stream:
+			if mt.Epoch != epoch || mt.Validator != me.String() || string(mt.Params) != string(TaskParams(seed, me, mt.Index)) {
+				t.Fatalf("task %+v", mt)
+			}
+			seen[mt.Index] = true
+		case <-ctxTimeout(t).Done():
+			t.Fatalf("B got %d of %d tasks", len(seen), fa.manifest.TasksPerEpoch)
+		}
+	}
+	if c := counters(fx.a, gossip.KindTasks); c.Published != uint64(fa.manifest.TasksPerEpoch) {
+		t.Errorf("A published %d tasks, want %d", c.Published, fa.manifest.TasksPerEpoch)
+	}
+}

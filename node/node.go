@@ -244,6 +244,9 @@ func (n *Node) refreshFollowers(ctx context.Context) {
 			continue
 		}
 		n.progressAnswers(ctx, f)
+		if n.cfg.Validator.Enabled {
+			n.publishTasks(ctx, f)
+		}
 	}
 }
 
