@@ -90,6 +90,7 @@ func (n *Node) Answer(ctx context.Context, subnet uint64, task, output string) (
 	if _, err := n.state.Get(key, &as); err != nil {
 		return [32]byte{}, err
 	}
+	task = taskLink.String() // canonical, so one task has one spelling
 	for _, a := range as {
 		if a.Task == task {
 			return [32]byte{}, fmt.Errorf("%w: task %s was answered already (one answer per task)", ErrAnswer, task)
@@ -116,8 +117,11 @@ func (n *Node) Answer(ctx context.Context, subnet uint64, task, output string) (
 	if err := n.state.Put(key, as); err != nil {
 		return [32]byte{}, err
 	}
-	if err := publishOnce(ctx, f, gossip.KindSubmissions, Post{SubmissionCommit: &c}); err != nil {
-		return [32]byte{}, fmt.Errorf("publish commit: %w", err)
+	if err := publishOnce(ctx, f, gossip.KindSubmissions, Post{SubmissionCommit: &c}); err != nil && !f.holdsCommit(c) {
+		// It is on disk: the node tries again on every tick while the
+		// commit window is open.
+		n.log.Warn("commit not published yet; will retry", "subnet", subnet, "epoch", epoch, "task", task, "err", err)
+		return c.Commit, nil
 	}
 	as[len(as)-1].Committed = true
 	if err := n.state.Put(key, as); err != nil {
@@ -150,6 +154,22 @@ func (f *follower) taskEpoch(task tasks.Link) (uint64, uint64, error) {
 		}
 	}
 	return 0, 0, fmt.Errorf("%w: task %s is not a task of a live epoch that this node has seen", ErrAnswer, task)
+}
+
+// holdsCommit reports whether the Book of c's epoch holds exactly c.
+func (f *follower) holdsCommit(c tasks.SubmissionCommit) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.books[c.Epoch]
+	if b == nil {
+		return false
+	}
+	for _, h := range b.SubmissionCommits() {
+		if h.Miner == c.Miner && h.Task == c.Task && h.Commit == c.Commit {
+			return true
+		}
+	}
+	return false
 }
 
 // progressAnswers publishes what is due: commits that were written but not
@@ -185,10 +205,23 @@ func (n *Node) progressAnswers(ctx context.Context, f *follower) {
 		changed := false
 		for i := range as {
 			a := &as[i]
-			if !a.Committed && sched.SubmissionCommit.Contains(head) {
+			if !a.Committed {
 				c, err := tasks.Decode[tasks.SubmissionCommit](a.Commit)
-				if err == nil && publishOnce(ctx, f, gossip.KindSubmissions, Post{SubmissionCommit: &c}) == nil {
+				if err != nil {
+					n.log.Error("stored commit does not decode", "subnet", f.subnet, "epoch", e, "err", err)
+					continue
+				}
+				// Its own Book holding the commit is the record that it
+				// went out (the received log is synced before a message
+				// is accepted): a crash after the publish, before the
+				// state said so, must not leave it unrevealed.
+				switch {
+				case f.holdsCommit(c):
 					a.Committed, changed = true, true
+				case sched.SubmissionCommit.Contains(head):
+					if publishOnce(ctx, f, gossip.KindSubmissions, Post{SubmissionCommit: &c}) == nil || f.holdsCommit(c) {
+						a.Committed, changed = true, true
+					}
 				}
 			}
 			if a.Committed && !a.Revealed && sched.SubmissionReveal.Contains(head) {

@@ -49,6 +49,8 @@ type api struct {
 	srv   *http.Server
 	token []byte
 	path  string // <datadir>/api.addr
+	// stopping is closed when the server shuts down.
+	stopping chan struct{}
 }
 
 func newAPI(n *Node) (*api, error) {
@@ -77,6 +79,10 @@ func newAPI(n *Node) (*api, error) {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	a.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Streams end when the server shuts down, so a graceful shutdown does
+	// not wait on miners that stay connected.
+	a.stopping = make(chan struct{})
+	a.srv.RegisterOnShutdown(func() { close(a.stopping) })
 	// Clients (the CLI) find the API through this file.
 	if err := os.WriteFile(a.path, []byte(a.addr+"\n"), 0o600); err != nil {
 		ln.Close()
@@ -343,6 +349,8 @@ func (a *api) taskStream(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-a.n.net.Done():
 			return
+		case <-a.stopping:
+			return
 		case <-keep.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case t := <-ch:
@@ -369,7 +377,7 @@ func (a *api) addContent(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("file larger than %d bytes", int64(MaxUpload)))
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("file larger than %d bytes", int64(MaxUpload)))
 			return
 		}
 		writeError(w, http.StatusInternalServerError, "import: "+err.Error())

@@ -39,8 +39,10 @@ type follower struct {
 	subnet   uint64
 	manifest *tasks.Manifest
 	clock    chain.Clock
-	topics   map[gossip.Kind]*gossip.Topic[Post]
-	subs     map[gossip.Kind]*gossip.Subscription[Post]
+	// maxNeurons is the subnet's size limit (0: none).
+	maxNeurons uint32
+	topics     map[gossip.Kind]*gossip.Topic[Post]
+	subs       map[gossip.Kind]*gossip.Subscription[Post]
 
 	mu      sync.Mutex
 	head    uint64                  // the latest confirmed block seen
@@ -84,13 +86,17 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 	if err != nil {
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
-	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock,
+	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock, maxNeurons: info.Params.MaxNeurons,
 		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
 		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, tasksSent: map[uint64]bool{}, streams: map[chan MinerTask]struct{}{}}
 	if err := f.refresh(ctx); err != nil {
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
 	if err := f.restore(); err != nil {
+		f.close()
+		return fmt.Errorf("follow subnet %d: %w", subnet, err)
+	}
+	if err := f.checkAnswers(); err != nil {
 		f.close()
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
@@ -230,7 +236,11 @@ func (f *follower) check(m *gossip.Message[Post]) error {
 	err = f.apply(m.Value, head)
 	var eq *tasks.EquivocationError
 	if err == nil || errors.As(err, &eq) {
-		f.remember(m.Value, head, m.Data)
+		if lerr := f.remember(m.Value, head, m.Data); lerr != nil {
+			// Not forwarded: a restart would not know it.
+			f.n.log.Error("received message not logged; dropping it", "subnet", f.subnet, "err", lerr)
+			return lerr
+		}
 	}
 	return err
 }
@@ -342,22 +352,19 @@ func kindOf(p Post) gossip.Kind {
 // at, so that a restarted node rebuilds the same Book (the windows are
 // judged again at the recorded block). The log is synced before the
 // message is accepted and forwarded. Called with f.mu held.
-func (f *follower) remember(p Post, block uint64, data []byte) {
+func (f *follower) remember(p Post, block uint64, data []byte) error {
 	e, ok := epochOf(p)
 	if !ok {
-		return
+		return nil
 	}
 	l, err := f.log(e)
 	if err != nil {
-		f.n.log.Error("received-messages log unavailable; a restart may lose this epoch", "subnet", f.subnet, "epoch", e, "err", err)
-		return
+		return err
 	}
 	rec := make([]byte, 9, 9+len(data))
 	rec[0] = byte(kindOf(p))
 	binary.BigEndian.PutUint64(rec[1:], block)
-	if err := l.Append(append(rec, data...)); err != nil {
-		f.n.log.Error("received message not logged; a restart may lose it", "subnet", f.subnet, "epoch", e, "err", err)
-	}
+	return l.Append(append(rec, data...))
 }
 
 // log returns epoch e's received-messages log. Called with f.mu held.
@@ -430,14 +437,22 @@ func (f *follower) live(subnet, epoch uint64) error {
 
 // knownUIDs refuses weights for uids that no neuron holds. Called with
 // f.mu held.
+//
+// A uid beyond the subnet's size is invalid everywhere (Reject). A uid in
+// range that nobody holds now may have been held when the weights were
+// committed (a miner that unstaked since), and nodes read the chain at
+// different moments: that is ignored, not held against the validator.
 func (f *follower) knownUIDs(ws []tasks.Weight) error {
 	held := map[uint32]bool{}
 	for _, nr := range f.neurons {
 		held[nr.UID] = true
 	}
 	for _, w := range ws {
+		if f.maxNeurons > 0 && w.UID >= f.maxNeurons {
+			return fmt.Errorf("%w: weight for uid %d; subnet %d has at most %d neurons", tasks.ErrInvalid, w.UID, f.subnet, f.maxNeurons)
+		}
 		if !held[w.UID] {
-			return fmt.Errorf("%w: weight for uid %d, which no neuron of subnet %d holds", tasks.ErrInvalid, w.UID, f.subnet)
+			return fmt.Errorf("weight for uid %d, which no neuron of subnet %d holds at block %d", w.UID, f.subnet, f.head)
 		}
 	}
 	return nil
@@ -468,7 +483,9 @@ func (f *follower) close() {
 // other kinds are for the validator and miner roles.
 func (f *follower) run() {
 	for k, sub := range f.subs {
+		f.n.bg.Add(1)
 		go func() {
+			defer f.n.bg.Done()
 			for {
 				m, err := sub.Next(context.Background())
 				if err != nil {
@@ -545,4 +562,19 @@ func (f *follower) streamTasks() (<-chan MinerTask, func()) {
 		delete(f.streams, ch)
 		f.streamMu.Unlock()
 	}
+}
+
+// checkAnswers reads the answers state of the live epochs, so a damaged
+// file stops the node at start with its name rather than at the reveal.
+func (f *follower) checkAnswers() error {
+	f.mu.Lock()
+	cur := f.clock.EpochAt(f.head)
+	f.mu.Unlock()
+	for e := cur - min(cur, liveEpochs+1); e <= cur+liveEpochs; e++ {
+		var as []answer
+		if _, err := f.n.state.Get(answersKey(f.subnet, e), &as); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -415,13 +415,14 @@ func TestMinerProgramAnswersTasks(t *testing.T) {
 		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
 		epoch++
 	}
-	eventually(t, "B on the tasks topic", func() bool {
+	eventually(t, "B on the tasks and submissions topics", func() bool {
+		on := 0
 		for _, ti := range b.net.Topics() {
-			if ti.Kind == gossip.KindTasks && ti.Peers >= 1 {
-				return true
+			if (ti.Kind == gossip.KindTasks || ti.Kind == gossip.KindSubmissions) && ti.Peers >= 1 {
+				on++
 			}
 		}
-		return false
+		return on == 2
 	})
 	fa.refresh(ctx)
 	b.followers[fx.subnet].refresh(ctx)

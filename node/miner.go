@@ -54,6 +54,10 @@ var (
 	ErrMinerOutput = errors.New("miner program gave no usable output")
 )
 
+// maxMinerQueue bounds the tasks waiting for the miner program; more are
+// skipped (a program slower than the tasks come cannot catch up anyway).
+const maxMinerQueue = 16
+
 // maxMinerStdout bounds what is read of the program's standard output
 // (one path), and maxMinerStderr what is kept of its standard error.
 const (
@@ -170,15 +174,33 @@ func truncate(s string, n int) string {
 // time per node (a miner program is usually one model on one machine). A
 // program that fails costs this task only; the error is logged.
 func (n *Node) mine(f *follower, t MinerTask) {
+	log := n.log.With("subnet", t.Subnet, "epoch", t.Epoch, "task", t.Task)
+	n.mineStart.Lock()
+	defer n.mineStart.Unlock()
+	if n.closing.Load() {
+		return
+	}
+	if n.mineQueue.Load() >= maxMinerQueue {
+		log.Warn("miner program busy; task skipped", "queued", maxMinerQueue)
+		return
+	}
+	n.mineQueue.Add(1)
 	n.mineWG.Add(1)
 	go func() {
 		defer n.mineWG.Done()
+		defer n.mineQueue.Add(-1)
 		n.mineMu.Lock()
 		defer n.mineMu.Unlock()
 		if n.closing.Load() {
 			return
 		}
-		log := n.log.With("subnet", t.Subnet, "epoch", t.Epoch, "task", t.Task)
+		f.mu.Lock()
+		late := f.head >= t.Deadline
+		f.mu.Unlock()
+		if late {
+			log.Warn("task past its deadline before the miner program could run; skipped")
+			return
+		}
 		cmd := MinerCommand{Argv: n.cfg.Miner.Command, Dir: n.minerDir, Timeout: time.Duration(n.cfg.Miner.Timeout) * time.Second}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

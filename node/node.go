@@ -47,14 +47,19 @@ type Node struct {
 	minerDir string         // where miner programs run
 	mineMu   sync.Mutex     // one miner program at a time
 	mineWG   sync.WaitGroup // miner runs in flight
-	closing  atomic.Bool
-	closed   chan struct{} // closed by Close: ends background work
-	signer   *signer
-	answerMu sync.Mutex // guards the answers state
+	// mineStart orders mineWG.Add before Close's Wait.
+	mineStart sync.Mutex
+	mineQueue atomic.Int32 // miner runs waiting or running
+	closing   atomic.Bool
+	closed    chan struct{} // closed by Close: ends background work
+	signer    *signer
+	answerMu  sync.Mutex // guards the answers state
 
 	followOne sync.Mutex // serializes Follow
-	followMu  sync.Mutex // guards followers
+	followMu  sync.Mutex // guards followers and trying
 	followers map[uint64]*follower
+	trying    map[uint64]bool // subnets a background Follow is working on
+	bg        sync.WaitGroup  // background follows and followers' readers
 
 	closeOnce sync.Once
 	closeErr  error
@@ -78,7 +83,7 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{dir: dir, cfg: cfg, started: time.Now(), followers: map[uint64]*follower{}}
+	n := &Node{dir: dir, cfg: cfg, started: time.Now(), followers: map[uint64]*follower{}, trying: map[uint64]bool{}}
 	n.closed = make(chan struct{})
 	n.minerDir = filepath.Join(dir, "miner")
 	n.log = newLogger(parts.Logs, cfg.Log.Format, cfg.Log.Level)
@@ -186,7 +191,8 @@ func (n *Node) Run(ctx context.Context) error {
 	go func() { errc <- n.api.serve() }()
 	tick := time.NewTicker(chainPoll)
 	defer tick.Stop()
-	n.followConfigured(ctx)
+	fatal := make(chan error, 1)
+	n.followConfigured(ctx, fatal)
 loop:
 	for {
 		select {
@@ -195,10 +201,16 @@ loop:
 				return nil // closed by Close
 			}
 			return fmt.Errorf("API server: %w", err)
+		case err := <-fatal:
+			n.log.Error("stopping", "err", err)
+			sctx, cancel := context.WithTimeout(context.Background(), DefaultShutdownGrace)
+			defer cancel()
+			n.api.shutdown(sctx)
+			return err
 		case <-ctx.Done():
 			break loop
 		case <-tick.C:
-			n.followConfigured(ctx)
+			n.followConfigured(ctx, fatal)
 			n.refreshFollowers(ctx)
 		}
 	}
@@ -212,22 +224,49 @@ loop:
 // subnets' neurons.
 const chainPoll = time.Second
 
-// followConfigured starts following the configured subnets not followed
-// yet; a subnet that fails (its manifest not reachable yet) is tried again
-// on the next tick.
-func (n *Node) followConfigured(ctx context.Context) {
+// followConfigured starts following, in the background, the configured
+// subnets not followed yet; one that fails (its manifest not reachable
+// yet) is tried again on a later tick, without holding up the ticks that
+// reveal answers. Damaged state is fatal: it goes to fatal.
+func (n *Node) followConfigured(ctx context.Context, fatal chan<- error) {
 	for _, s := range n.cfg.Subnets {
 		n.followMu.Lock()
-		done := n.followers[s] != nil
+		busy := n.followers[s] != nil || n.trying[s]
+		if !busy {
+			n.trying[s] = true
+		}
 		n.followMu.Unlock()
-		if done {
+		if busy {
 			continue
 		}
-		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		if err := n.Follow(fctx, s); err != nil && ctx.Err() == nil {
-			n.log.Warn("cannot follow subnet yet; will retry", "subnet", s, "err", err)
-		}
-		cancel()
+		n.bg.Add(1)
+		go func() {
+			defer n.bg.Done()
+			defer func() {
+				n.followMu.Lock()
+				delete(n.trying, s)
+				n.followMu.Unlock()
+			}()
+			fctx, cancel := context.WithTimeout(ctx, manifestFetchTimeout)
+			defer cancel()
+			go func() {
+				select {
+				case <-n.closed:
+					cancel()
+				case <-fctx.Done():
+				}
+			}()
+			err := n.Follow(fctx, s)
+			switch {
+			case errors.Is(err, ErrCorruptState):
+				select {
+				case fatal <- err:
+				default:
+				}
+			case err != nil && ctx.Err() == nil:
+				n.log.Warn("cannot follow subnet yet; will retry", "subnet", s, "err", err)
+			}
+		}()
 	}
 }
 
@@ -254,7 +293,9 @@ func (n *Node) refreshFollowers(ctx context.Context) {
 // dir's lock last. It is safe to call twice.
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
+		n.mineStart.Lock()
 		n.closing.Store(true)
+		n.mineStart.Unlock()
 		close(n.closed)
 		n.mineWG.Wait()
 		var errs []error
@@ -272,6 +313,7 @@ func (n *Node) Close() error {
 		if n.net != nil {
 			errs = append(errs, n.net.Close())
 		}
+		n.bg.Wait() // followers' readers end with the network
 		if n.store != nil {
 			errs = append(errs, n.store.Close())
 		}

@@ -64,7 +64,12 @@ func newTestNode(t testing.TB, dir string, ch *testChain, i int) *Node {
 
 func newTestNodeWith(t testing.TB, dir string, ch *testChain, i int, cfg Config) *Node {
 	t.Helper()
-	n, err := New(context.Background(), dir, cfg, Parts{Chain: ch.client(t, i), Logs: io.Discard})
+	var logs io.Writer = io.Discard
+	if os.Getenv("NODE_TEST_LOGS") != "" {
+		logs = os.Stderr
+		cfg.Log.Level = "debug"
+	}
+	n, err := New(context.Background(), dir, cfg, Parts{Chain: ch.client(t, i), Logs: logs})
 	if err != nil {
 		t.Fatal(err)
 	}

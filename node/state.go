@@ -67,7 +67,7 @@ func (s *stateStore) Put(key string, v any) error {
 	}
 	sum := sha256.Sum256(body)
 	doc := append([]byte(docMagic+hex.EncodeToString(sum[:])+"\n"), body...)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := s.mkdir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("state %s: %w", key, err)
 	}
 	tmp := path + ".tmp"
@@ -139,12 +139,20 @@ func (s *stateStore) OpenLog(key string) (*stateLog, [][]byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := s.mkdir(filepath.Dir(path)); err != nil {
 		return nil, nil, fmt.Errorf("state %s: %w", key, err)
 	}
+	_, statErr := os.Stat(path)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("state %s: %w", key, err)
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// A new file: its name must survive a power cut too.
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("state %s: %w", key, err)
+		}
 	}
 	var records [][]byte
 	var good int64
@@ -159,6 +167,11 @@ func (s *stateStore) OpenLog(key string) (*stateLog, [][]byte, error) {
 			return nil, nil, fmt.Errorf("state %s: %w", key, err)
 		}
 		n, sum := binary.BigEndian.Uint32(hdr[:4]), binary.BigEndian.Uint32(hdr[4:])
+		if n == 0 {
+			// No record is empty: zeros are a tail the file system
+			// allocated but a crash never filled.
+			break
+		}
 		if n > 4<<20 {
 			f.Close()
 			return nil, nil, corrupt(path, fmt.Sprintf("record at %d claims %d bytes", good, n))
@@ -167,7 +180,7 @@ func (s *stateStore) OpenLog(key string) (*stateLog, [][]byte, error) {
 		if _, err := io.ReadFull(r, rec); err != nil {
 			break // a torn last record
 		}
-		if crc32.Checksum(rec, crcTable) != sum {
+		if recordCRC(hdr[:4], rec) != sum {
 			// A bad checksum on the last record is a torn write whose
 			// length made it; anywhere else it is damage.
 			if _, err := r.Peek(1); err == io.EOF {
@@ -194,7 +207,7 @@ func (s *stateStore) OpenLog(key string) (*stateLog, [][]byte, error) {
 func (l *stateLog) Append(rec []byte) error {
 	b := make([]byte, 8+len(rec))
 	binary.BigEndian.PutUint32(b, uint32(len(rec)))
-	binary.BigEndian.PutUint32(b[4:], crc32.Checksum(rec, crcTable))
+	binary.BigEndian.PutUint32(b[4:], recordCRC(b[:4], rec))
 	copy(b[8:], rec)
 	_, err := l.f.Write(b)
 	if err == nil {
@@ -212,6 +225,39 @@ func (l *stateLog) Append(rec []byte) error {
 }
 
 func (l *stateLog) Close() error { return l.f.Close() }
+
+// recordCRC covers a record's length as well as its bytes, so a length
+// that a crash garbled does not pass with a matching body.
+func recordCRC(length, rec []byte) uint32 {
+	return crc32.Update(crc32.Checksum(length, crcTable), crcTable, rec)
+}
+
+// mkdir creates dir (under the state directory) and any missing parents,
+// syncing each parent after a child appears in it, so that a document
+// "on disk" does not lose its directory to a power cut.
+func (s *stateStore) mkdir(dir string) error {
+	rel, err := filepath.Rel(s.dir, dir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("directory %s outside the state directory", dir)
+	}
+	cur := s.dir
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		if part == "." || part == "" {
+			continue
+		}
+		next := filepath.Join(cur, part)
+		if _, err := os.Stat(next); errors.Is(err, fs.ErrNotExist) {
+			if err := os.Mkdir(next, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+			if err := syncDir(cur); err != nil {
+				return err
+			}
+		}
+		cur = next
+	}
+	return nil
+}
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -88,6 +88,17 @@ func TestStateLog(t *testing.T) {
 		t.Fatalf("after appending again: %q %v", recs, err)
 	}
 
+	// A zero-filled tail (allocated by the file system, never written
+	// before a crash) is cut off too, not read as empty records.
+	f, _ = os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.Write(make([]byte, 4096))
+	f.Close()
+	l, recs, err = s.OpenLog("subnet-1/epoch-3/received")
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("after a zero-filled tail: %d records, %v", len(recs), err)
+	}
+	l.Close()
+
 	// Damage before the end is corruption, reported, not cut off.
 	b, _ := os.ReadFile(path)
 	b[9] ^= 0xff // inside the first record
