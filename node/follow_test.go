@@ -180,13 +180,22 @@ func TestFollowerAppliesProtocolRules(t *testing.T) {
 		t.Errorf("A's counters %+v: want the impersonation rejected and the far epoch ignored", c)
 	}
 
-	// A weight reveal for a uid no neuron holds is refused.
-	_, wr, err := tasks.CommitWeights(sa, fx.subnet, epoch, []tasks.Weight{{UID: 9, Value: 65535}}, [32]byte{1})
-	if err != nil {
-		t.Fatal(err)
+	// A weight reveal for a uid no neuron holds now is ignored (it may
+	// have been held when the weights were committed); one beyond the
+	// subnet's size (16) is invalid everywhere and rejected.
+	before := counters(fx.a, gossip.KindReveals)
+	for _, uid := range []uint32{9, 20} {
+		_, wr, err := tasks.CommitWeights(sa, fx.subnet, epoch, []tasks.Weight{{UID: uid, Value: 65535}}, [32]byte{byte(uid)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fa.publish(ctx, gossip.KindReveals, Post{WeightReveal: &wr}); err == nil {
+			t.Errorf("a reveal with a weight for uid %d was published", uid)
+		}
 	}
-	if err := fa.publish(ctx, gossip.KindReveals, Post{WeightReveal: &wr}); err == nil {
-		t.Error("a reveal with weights for an unknown uid was published")
+	after := counters(fx.a, gossip.KindReveals)
+	if after.Ignored[gossip.ReasonValidator] != before.Ignored[gossip.ReasonValidator]+1 || after.Rejected[gossip.ReasonInvalid] != before.Rejected[gossip.ReasonInvalid]+1 {
+		t.Errorf("reveal counters %+v, want one ignored (uid 9) and one rejected (uid 20)", after)
 	}
 }
 
