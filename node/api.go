@@ -340,6 +340,13 @@ func (a *api) taskStream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": crucible task stream\n\n")
+	// First the tasks that can still be answered, so a miner that
+	// connects late (or restarts) misses nothing; then new ones as they
+	// come. A task may come twice; its CID tells.
+	for _, t := range f.openTasks() {
+		b, _ := json.Marshal(t)
+		fmt.Fprintf(w, "event: task\ndata: %s\n\n", b)
+	}
 	flusher.Flush()
 	keep := time.NewTicker(sseKeepAlive)
 	defer keep.Stop()

@@ -503,22 +503,10 @@ func (f *follower) run() {
 // subscribers. A subscriber that does not keep up loses tasks, not the
 // node's time.
 func (f *follower) announce(t tasks.Task) {
-	_, link, err := tasks.Encode(t)
+	mt, err := f.minerTask(t)
 	if err != nil {
+		f.n.log.Warn("task not announced", "subnet", f.subnet, "epoch", t.Epoch, "err", err)
 		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	seed, err := f.seed(ctx, t.Epoch)
-	if err != nil {
-		f.n.log.Warn("no seed for a task's epoch; not announced", "subnet", f.subnet, "epoch", t.Epoch, "err", err)
-		return
-	}
-	mt := MinerTask{Subnet: t.Subnet, Epoch: t.Epoch, Validator: t.Validator.String(), Index: t.Index, Task: link.String(),
-		Seed: hex.EncodeToString(seed[:]), Params: t.Params,
-		Deadline: f.clock.FirstBlock(t.Epoch) + f.manifest.Timing.SubmissionDeadline, MaxBytes: f.manifest.MaxFetchBytes}
-	if t.Input.Defined() {
-		mt.Input = t.Input.String()
 	}
 	f.streamMu.Lock()
 	for ch := range f.streams {
@@ -531,6 +519,48 @@ func (f *follower) announce(t tasks.Task) {
 	if len(f.n.cfg.Miner.Command) > 0 && t.Validator != f.n.signer.PeerID() {
 		f.n.mine(f, mt)
 	}
+}
+
+// minerTask is what a miner is told of task t.
+func (f *follower) minerTask(t tasks.Task) (MinerTask, error) {
+	_, link, err := tasks.Encode(t)
+	if err != nil {
+		return MinerTask{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	seed, err := f.seed(ctx, t.Epoch)
+	if err != nil {
+		return MinerTask{}, fmt.Errorf("no seed for epoch %d: %w", t.Epoch, err)
+	}
+	mt := MinerTask{Subnet: t.Subnet, Epoch: t.Epoch, Validator: t.Validator.String(), Index: t.Index, Task: link.String(),
+		Seed: hex.EncodeToString(seed[:]), Params: t.Params,
+		Deadline: f.clock.FirstBlock(t.Epoch) + f.manifest.Timing.SubmissionDeadline, MaxBytes: f.manifest.MaxFetchBytes}
+	if t.Input.Defined() {
+		mt.Input = t.Input.String()
+	}
+	return mt, nil
+}
+
+// openTasks are the tasks of live epochs whose submission deadline has not
+// passed: what a miner that connects now can still answer.
+func (f *follower) openTasks() []MinerTask {
+	f.mu.Lock()
+	head := f.head
+	var ts []tasks.Task
+	for e, b := range f.books {
+		if head < f.clock.FirstBlock(e)+f.manifest.Timing.SubmissionDeadline {
+			ts = append(ts, b.Tasks()...)
+		}
+	}
+	f.mu.Unlock()
+	var out []MinerTask
+	for _, t := range ts {
+		if mt, err := f.minerTask(t); err == nil {
+			out = append(out, mt)
+		}
+	}
+	return out
 }
 
 // seed returns epoch e's seed, read from the chain once.

@@ -541,3 +541,49 @@ func TestValidatorPublishesTasks(t *testing.T) {
 		t.Errorf("A published %d tasks, want %d", c.Published, fa.manifest.TasksPerEpoch)
 	}
 }
+
+// TestTaskStreamStartsWithOpenTasks: a miner that connects after a task
+// was published still receives it, while its deadline has not passed.
+func TestTaskStreamStartsWithOpenTasks(t *testing.T) {
+	fx := newSubnetFixture(t)
+	fx.waitTopics(t)
+	ctx := context.Background()
+	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
+	fa.refresh(ctx)
+	epoch := fa.clock.EpochAt(fa.head)
+	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
+		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
+		epoch++
+		fa.refresh(ctx)
+		fb.refresh(ctx)
+	}
+	sa := fx.signer(t, fx.a)
+	task := tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sa.PeerID(), Index: 0, Params: []byte("early")}
+	if err := fa.publish(ctx, gossip.KindTasks, Post{Task: &task}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "B accepted the task", func() bool { return counters(fx.b, gossip.KindTasks).Delivered >= 1 })
+
+	cb := apiClient(t, fx.b)
+	req, _ := http.NewRequestWithContext(ctxTimeout(t), "GET", cb.base+"/v1/subnets/"+strconv.FormatUint(fx.subnet, 10)+"/tasks", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	_, link, _ := tasks.Encode(task)
+	for lines.Scan() {
+		if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			var got MinerTask
+			if err := json.Unmarshal([]byte(data), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Task != link.String() {
+				t.Fatalf("first streamed task %s, want the open one %s", got.Task, link)
+			}
+			return
+		}
+	}
+	t.Fatalf("the stream ended without the open task: %v", lines.Err())
+}
