@@ -97,9 +97,7 @@ func runConsensusSimulate(e *env, args []string) error {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(results)
+		return printJSON(e.stdout, results)
 	}
 	printSimulation(e.stdout, sc, results)
 	return nil

@@ -168,18 +168,28 @@ func apiGet(e *env, path string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func runStatus(e *env, args []string) error {
-	fs := e.newFlagSet("crucible status", "[--json]", "Show the status of the node running on the data directory.")
+// readAPI is the start of every command that reads the running node: it
+// parses --json, fetches path into v, and with --json prints the API's JSON
+// itself (printed is then true and the command is done).
+func readAPI(e *env, args []string, name, summary, path string, v any) (printed bool, err error) {
+	fs := e.newFlagSet(name, "[--json]", summary)
 	asJSON := fs.Bool("json", false, "print the API's JSON")
 	if _, err := parseFlags(fs, args); err != nil {
-		return err
+		return false, err
 	}
-	var st node.Status
-	if err := apiGet(e, "/v1/status", &st); err != nil {
-		return err
+	if err := apiGet(e, path, v); err != nil {
+		return false, err
 	}
 	if *asJSON {
-		return printJSON(e.stdout, st)
+		return true, printJSON(e.stdout, v)
+	}
+	return false, nil
+}
+
+func runStatus(e *env, args []string) error {
+	var st node.Status
+	if printed, err := readAPI(e, args, "crucible status", "Show the status of the node running on the data directory.", "/v1/status", &st); printed || err != nil {
+		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "peer ID\t%s\n", st.PeerID)
@@ -198,17 +208,9 @@ func runStatus(e *env, args []string) error {
 }
 
 func runPeers(e *env, args []string) error {
-	fs := e.newFlagSet("crucible peers", "[--json]", "List the peers of the node running on the data directory, best gossip score first.")
-	asJSON := fs.Bool("json", false, "print the API's JSON")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
 	var peers []node.Peer
-	if err := apiGet(e, "/v1/peers", &peers); err != nil {
+	if printed, err := readAPI(e, args, "crucible peers", "List the peers of the node running on the data directory, best gossip score first.", "/v1/peers", &peers); printed || err != nil {
 		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, peers)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PEER\tSCORE\tLATENCY\tDIR\tTOPICS\tADDRESS")
@@ -230,17 +232,9 @@ func runPeers(e *env, args []string) error {
 }
 
 func runTopics(e *env, args []string) error {
-	fs := e.newFlagSet("crucible topics", "[--json]", "List the gossip topics of the node running on the data directory, with counters.")
-	asJSON := fs.Bool("json", false, "print the API's JSON")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
 	var topics []node.Topic
-	if err := apiGet(e, "/v1/topics", &topics); err != nil {
+	if printed, err := readAPI(e, args, "crucible topics", "List the gossip topics of the node running on the data directory, with counters.", "/v1/topics", &topics); printed || err != nil {
 		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, topics)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tPEERS\tMESH\tPUBLISHED\tDELIVERED\tDUPLICATES\tREJECTED\tIGNORED")
@@ -263,10 +257,4 @@ func reasons(m map[string]uint64) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
