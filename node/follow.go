@@ -333,21 +333,6 @@ func epochOf(p Post) (uint64, bool) {
 	return 0, false // evaluations and attestations do not enter the Book
 }
 
-// kindOf is the topic a post travels on.
-func kindOf(p Post) gossip.Kind {
-	switch {
-	case p.Task != nil:
-		return gossip.KindTasks
-	case p.SubmissionCommit != nil, p.SubmissionReveal != nil, p.Evaluation != nil:
-		return gossip.KindSubmissions
-	case p.WeightCommit != nil, p.Equivocation != nil:
-		return gossip.KindCommits
-	case p.WeightReveal != nil:
-		return gossip.KindReveals
-	}
-	return gossip.KindAttestations
-}
-
 // remember logs a message the Book accepted, with the block it was judged
 // at, so that a restarted node rebuilds the same Book (the windows are
 // judged again at the recorded block). The log is synced before the
@@ -361,8 +346,16 @@ func (f *follower) remember(p Post, block uint64, data []byte) error {
 	if err != nil {
 		return err
 	}
+	m, err := p.message()
+	if err != nil {
+		return err
+	}
+	topic, err := topicOf(m.Kind())
+	if err != nil {
+		return err
+	}
 	rec := make([]byte, 9, 9+len(data))
-	rec[0] = byte(kindOf(p))
+	rec[0] = byte(topic)
 	binary.BigEndian.PutUint64(rec[1:], block)
 	return l.Append(append(rec, data...))
 }

@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/crucible-net/crucible/gossip"
 	"github.com/crucible-net/crucible/tasks"
@@ -66,6 +67,16 @@ var topicKinds = map[gossip.Kind][]tasks.Kind{
 	gossip.KindAttestations: {tasks.KindAttestation},
 }
 
+// topicOf is the topic a message kind travels on.
+func topicOf(k tasks.Kind) (gossip.Kind, error) {
+	for topic, kinds := range topicKinds {
+		if slices.Contains(kinds, k) {
+			return topic, nil
+		}
+	}
+	return 0, fmt.Errorf("a %s travels on no topic", k)
+}
+
 // postCodec encodes the posts of one topic. Messages carry no type tag;
 // decoding is strict (unknown fields refused), so the bytes of one type
 // never decode as another, and the codec tries the topic's types in turn
@@ -79,11 +90,7 @@ func (c postCodec) Encode(p Post) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ok := false
-	for _, k := range topicKinds[c.kind] {
-		ok = ok || m.Kind() == k
-	}
-	if !ok {
+	if !slices.Contains(topicKinds[c.kind], m.Kind()) {
 		return nil, fmt.Errorf("a %s does not travel on the %s topic", m.Kind(), c.kind)
 	}
 	b, _, err := tasks.Encode(m)
