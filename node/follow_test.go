@@ -105,24 +105,36 @@ func (fx *subnetFixture) signer(t *testing.T, n *Node) tasks.Signer {
 // waitMesh waits until every node sees the others on the tasks topic.
 func (fx *subnetFixture) waitTopics(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok := true
+	eventually(t, "the nodes see each other on the subnet's topics", func() bool {
 		for _, n := range []*Node{fx.a, fx.b, fx.c} {
 			for _, ti := range n.net.Topics() {
 				if ti.Kind == gossip.KindTasks && ti.Peers < 2 {
-					ok = false
+					return false
 				}
 			}
 		}
-		if ok {
-			return
+		return true
+	})
+}
+
+// openEpoch returns the current epoch if its commit window has at least
+// two blocks left, else mines to the next one. A's follower, and those
+// given, are refreshed to the new head.
+func (fx *subnetFixture) openEpoch(t *testing.T, also ...*follower) uint64 {
+	t.Helper()
+	ctx := context.Background()
+	fa := fx.follower(fx.a)
+	fa.refresh(ctx)
+	epoch := fa.clock.EpochAt(fa.head)
+	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
+		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
+		epoch++
+		fa.refresh(ctx)
+		for _, f := range also {
+			f.refresh(ctx)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the nodes never saw each other on the subnet's topics")
-		}
-		time.Sleep(10 * time.Millisecond) // polling with a deadline
 	}
+	return epoch
 }
 
 func counters(n *Node, k gossip.Kind) gossip.Counters {
@@ -306,15 +318,7 @@ func TestMinerAnswerSurvivesRestart(t *testing.T) {
 	fx.waitTopics(t)
 	ctx := context.Background()
 	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
-	fa.refresh(ctx)
-	epoch := fa.clock.EpochAt(fa.head)
-	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
-		// Too close to the deadline: start with the next epoch.
-		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
-		epoch++
-		fa.refresh(ctx)
-		fb.refresh(ctx)
-	}
+	epoch := fx.openEpoch(t, fb)
 	stream, stop := fb.streamTasks()
 	defer stop()
 	sa := fx.signer(t, fx.a)
@@ -418,12 +422,7 @@ func TestMinerProgramAnswersTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	fa := fx.follower(fx.a)
-	fa.refresh(ctx)
-	epoch := fa.clock.EpochAt(fa.head)
-	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
-		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
-		epoch++
-	}
+	epoch := fx.openEpoch(t)
 	eventually(t, "B on the tasks and submissions topics", func() bool {
 		on := 0
 		for _, ti := range b.net.Topics() {
@@ -455,14 +454,7 @@ func TestHTTPMinerProcess(t *testing.T) {
 	fx.waitTopics(t)
 	ctx := context.Background()
 	fa := fx.follower(fx.a)
-	fa.refresh(ctx)
-	epoch := fa.clock.EpochAt(fa.head)
-	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
-		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
-		epoch++
-		fa.refresh(ctx)
-		fx.follower(fx.b).refresh(ctx)
-	}
+	epoch := fx.openEpoch(t, fx.follower(fx.b))
 	tok, _ := ReadToken(fx.b.dir)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "CRUCIBLE_TEST_HTTP_MINER=1", "CRUCIBLE_API="+fx.b.APIAddr(), "CRUCIBLE_TOKEN="+tok,
@@ -508,14 +500,7 @@ func TestValidatorPublishesTasks(t *testing.T) {
 	fx.waitTopics(t)
 	ctx := context.Background()
 	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
-	fa.refresh(ctx)
-	epoch := fa.clock.EpochAt(fa.head)
-	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
-		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
-		epoch++
-		fa.refresh(ctx)
-		fb.refresh(ctx)
-	}
+	epoch := fx.openEpoch(t, fb)
 	stream, stop := fb.streamTasks()
 	defer stop()
 	fx.a.publishTasks(ctx, fa)
@@ -549,14 +534,7 @@ func TestTaskStreamStartsWithOpenTasks(t *testing.T) {
 	fx.waitTopics(t)
 	ctx := context.Background()
 	fa, fb := fx.follower(fx.a), fx.follower(fx.b)
-	fa.refresh(ctx)
-	epoch := fa.clock.EpochAt(fa.head)
-	if fa.head-fa.clock.FirstBlock(epoch) >= fa.manifest.Timing.SubmissionDeadline-2 {
-		fx.ch.sim.Mine(int(fa.clock.FirstBlock(epoch+1) - fa.head))
-		epoch++
-		fa.refresh(ctx)
-		fb.refresh(ctx)
-	}
+	epoch := fx.openEpoch(t, fb)
 	sa := fx.signer(t, fx.a)
 	task := tasks.Task{Version: tasks.ProtocolVersion, Subnet: fx.subnet, Epoch: epoch, Validator: sa.PeerID(), Index: 0, Params: []byte("early")}
 	if err := fa.publish(ctx, gossip.KindTasks, Post{Task: &task}); err != nil {
