@@ -248,8 +248,7 @@ func TestDissemination(t *testing.T) {
 	if *dissemination == "" {
 		t.Skip("set -dissemination=100,500 to run the dissemination benchmark")
 	}
-	fmt.Printf("%6s %5s %9s %8s %8s %8s %10s %13s %9s %8s\n",
-		"hosts", "msgs", "delivered", "p50", "p99", "max", "dups/msg", "bytes/msg/node", "peakRSS", "wall")
+	printHeader()
 	for _, s := range strings.Split(*dissemination, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
@@ -260,17 +259,35 @@ func TestDissemination(t *testing.T) {
 }
 
 func runDissemination(t *testing.T, n, msgs int) {
+	measure(t, n, func(t *testing.T) *cluster {
+		c := start(t, Options{Hosts: n, Degree: 8, Latency: latency, Seed: 4})
+		time.Sleep(5 * time.Second)
+		return c
+	}, msgs, 200*time.Millisecond, func(t *testing.T, c *cluster, m int) { c.publish(t, (m*7919)%n, m) })
+	runtime.GC()
+}
+
+// printHeader prints the header of measure's rows.
+func printHeader() {
+	fmt.Printf("%6s %5s %9s %8s %8s %8s %10s %13s %9s %8s\n",
+		"hosts", "msgs", "delivered", "p50", "p99", "max", "dups/msg", "bytes/msg/node", "peakRSS", "wall")
+}
+
+// measure runs one dissemination benchmark in a synctest bubble: setup
+// starts n nodes and lets their meshes form, then msgs messages are
+// published gap apart (publish sends message m), collected for 5 s more,
+// and one row of the table is printed.
+func measure(t *testing.T, n int, setup func(*testing.T) *cluster, msgs int, gap time.Duration, publish func(t *testing.T, c *cluster, m int)) {
 	wall := time.Now()
 	var row string
 	synctest.Test(t, func(t *testing.T) {
-		c := start(t, Options{Hosts: n, Degree: 8, Latency: latency, Seed: 4})
-		time.Sleep(5 * time.Second)
+		c := setup(t)
 		before := totals(c)
 		var ids []int
 		for m := range msgs {
-			c.publish(t, (m*7919)%n, m)
+			publish(t, c, m)
 			ids = append(ids, m)
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(gap)
 		}
 		time.Sleep(5 * time.Second)
 		got, lat := c.drain()
@@ -278,15 +295,13 @@ func runDissemination(t *testing.T, n, msgs int) {
 		miss := missing(got, ids, func(int) bool { return true }, n)
 		slices.Sort(lat)
 		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
-		delivered := float64(n*msgs-miss) / float64(n*msgs)
-		row = fmt.Sprintf("%6d %5d %8.2f%% %8v %8v %8v %10.2f %13.0f",
-			n, msgs, 100*delivered, pct(0.5).Round(time.Millisecond), pct(0.99).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond),
-			float64(after.dups-before.dups)/float64(n*msgs),
+		row = fmt.Sprintf("%6d %5d %8.3f%% %8v %8v %8v %10.2f %13.0f",
+			n, msgs, 100*float64(n*msgs-miss)/float64(n*msgs), pct(0.5).Round(time.Millisecond), pct(0.99).Round(time.Millisecond),
+			lat[len(lat)-1].Round(time.Millisecond), float64(after.dups-before.dups)/float64(n*msgs),
 			float64(after.bytes-before.bytes)/float64(msgs)/float64(n))
 	})
 	// Outside the bubble, where the clock is real again.
 	fmt.Printf("%s %8dM %8v\n", row, peakRSS()>>20, time.Since(wall).Round(time.Millisecond))
-	runtime.GC()
 }
 
 type total struct{ dups, bytes uint64 }
@@ -333,34 +348,11 @@ func TestDisseminationV11Baseline(t *testing.T) {
 		t.Skip("set -dissemination-v11-baseline to run it")
 	}
 	const n, publishers, rate, size = 1000, 100, 120, 2 << 10
-	count := int(*v11Seconds * rate)
-	wall := time.Now()
-	var row string
-	synctest.Test(t, func(t *testing.T) {
+	printHeader()
+	measure(t, n, func(t *testing.T) *cluster {
 		limits := gossip.Limits{MaxSize: 4 << 10, Rate: 100, Burst: 1000, PeerRate: 10000, PeerBurst: 100000}
 		c := startWith(t, Options{Hosts: n, Degree: 20, Latency: 25 * time.Millisecond, Jitter: 0.1, Seed: 5}, limits)
 		time.Sleep(10 * time.Second)
-		before := totals(c)
-		var ids []int
-		gap := time.Second / rate
-		for m := range count {
-			c.publishSize(t, (m*37)%publishers, m, size)
-			ids = append(ids, m)
-			time.Sleep(gap)
-		}
-		time.Sleep(5 * time.Second)
-		got, lat := c.drain()
-		after := totals(c)
-		miss := missing(got, ids, func(int) bool { return true }, n)
-		slices.Sort(lat)
-		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
-		msgs := len(ids)
-		row = fmt.Sprintf("%6d %5d %8.3f%% %8v %8v %8v %10.2f %13.0f",
-			n, msgs, 100*float64(n*msgs-miss)/float64(n*msgs), pct(0.5).Round(time.Millisecond), pct(0.99).Round(time.Millisecond),
-			lat[len(lat)-1].Round(time.Millisecond), float64(after.dups-before.dups)/float64(n*msgs),
-			float64(after.bytes-before.bytes)/float64(msgs)/float64(n))
-	})
-	fmt.Printf("%6s %5s %9s %8s %8s %8s %10s %13s %9s %8s\n",
-		"hosts", "msgs", "delivered", "p50", "p99", "max", "dups/msg", "bytes/msg/node", "peakRSS", "wall")
-	fmt.Printf("%s %8dM %8v\n", row, peakRSS()>>20, time.Since(wall).Round(time.Millisecond))
+		return c
+	}, int(*v11Seconds*rate), time.Second/rate, func(t *testing.T, c *cluster, m int) { c.publishSize(t, (m*37)%publishers, m, size) })
 }
