@@ -227,7 +227,7 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 	var s Status
 	s.PeerID, s.Network, s.Addrs = n.id.PeerID().String(), n.cfg.Network, n.net.Addrs()
 	s.Started, s.Uptime = n.started.UTC(), time.Since(n.started).Round(time.Second).String()
-	s.Peers = len(n.net.Peers())
+	s.Peers = len(n.net.Host().Network().Peers()) // a count; Peers() would build every peer's details
 	s.Chain.ChainID, s.Chain.Contract, s.Chain.Account = n.chain.ChainID().Uint64(), n.chain.Contract().String(), n.chain.Account().String()
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
