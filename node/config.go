@@ -70,7 +70,10 @@ type Config struct {
 		ChainID uint64 `toml:"chain_id"`
 		// Key is the account's key file (a geth keystore or a hex key);
 		// empty uses dev account 0 of the dev chain.
-		Key           string `toml:"key"`
+		Key string `toml:"key"`
+		// Confirmations is how many blocks must follow one before the
+		// node trusts it, on a chain.rpc endpoint. The dev chain's blocks
+		// are final, so it is not used there.
 		Confirmations uint64 `toml:"confirmations"`
 	} `toml:"chain"`
 	Validator struct {

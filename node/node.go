@@ -173,7 +173,13 @@ func dialChain(ctx context.Context, dir string, cfg Config) (*chain.Client, erro
 	if err != nil {
 		return nil, fmt.Errorf("chain key %s: %w", key, err)
 	}
-	cl, err := chain.Dial(ctx, rpc, chainID, addr, k, chain.Options{Confirmations: cfg.Chain.Confirmations})
+	confirmations := cfg.Chain.Confirmations
+	if cfg.Chain.RPC == "" {
+		// The dev chain's blocks are final; waiting for confirmations
+		// there only hides a contract a fresh chain deployed a block ago.
+		confirmations = 0
+	}
+	cl, err := chain.Dial(ctx, rpc, chainID, addr, k, chain.Options{Confirmations: confirmations})
 	if errors.Is(err, chain.ErrUnavailable) && cfg.Chain.RPC == "" {
 		return nil, fmt.Errorf("%w\nis `crucible chain dev --data-dir %s` running? It serves %s", err, dir, rpc)
 	}
