@@ -174,6 +174,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // error messages name <data-dir>; keep them readable
 	enc.Encode(v)
 }
 
