@@ -118,6 +118,10 @@ func TestSubnetLifecycle(t *testing.T) {
 	}
 
 	// Stake moves.
+	snapshot, err := st.owner.Confirmed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := alice.AddStake(ctx, id, ether(3)); err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +141,10 @@ func TestSubnetLifecycle(t *testing.T) {
 	if len(ns) != 2 || ns[0].Account != alice.Account() || string(ns[0].PeerID) != "peer-a" || ns[0].Stake.Cmp(ether(5)) != 0 || !ns[0].Active ||
 		ns[1].Stake.Sign() != 0 || ns[1].Active {
 		t.Errorf("Neurons = %+v", ns)
+	}
+	// The snapshot before the moves still reads as it was.
+	if old, err := st.owner.NeuronsAt(ctx, id, snapshot); err != nil || len(old) != 2 || old[0].Stake.Cmp(ether(2)) != 0 || old[1].Stake.Cmp(ether(1)) != 0 || !old[1].Active {
+		t.Errorf("NeuronsAt(%d) = %+v, %v; want the stakes before the moves", snapshot, old, err)
 	}
 	if _, registered, err := bob.UID(ctx, id, bob.Account()); err != nil || registered {
 		t.Errorf("bob registered after unstaking everything: %v, %v", registered, err)

@@ -314,6 +314,13 @@ func (cl *Client) Neurons(ctx context.Context, subnet uint64) ([]Neuron, error) 
 	if err != nil {
 		return nil, err
 	}
+	return cl.NeuronsAt(ctx, subnet, block)
+}
+
+// NeuronsAt reads every neuron of a subnet as of block: the stake snapshot
+// of the epoch that starts there. Nodes (unlike archive nodes) keep the
+// state of recent blocks only, so read a snapshot soon after its block.
+func (cl *Client) NeuronsAt(ctx context.Context, subnet, block uint64) ([]Neuron, error) {
 	var out []Neuron
 	for start := uint32(0); ; start += neuronsPage {
 		data := cl.c.PackNeuronsPage(subnet, start, neuronsPage)

@@ -178,11 +178,17 @@ type FetchOptions struct {
 	// Providers are more peers to connect to before fetching. Bitswap
 	// then fetches from all connected peers that have the blocks.
 	Providers []gossip.AddrInfo
+
+	// Shallow fetches the root block alone, not the blocks it links to,
+	// and pins it directly: for a block whose links reach beyond what the
+	// caller needs (a page of an epoch record links miners' outputs, and
+	// a record links the previous one).
+	Shallow bool
 }
 
-// Fetch gets the whole DAG under root into the store over bitswap, from
-// o.First, o.Providers and any other connected peer that has its blocks,
-// and pins it recursively once it is complete. Blocks already in the store are
+// Fetch gets the whole DAG under root (the root alone with o.Shallow) into
+// the store over bitswap, from o.First, o.Providers and any other connected
+// peer that has its blocks, and pins it recursively once it is complete. Blocks already in the store are
 // not fetched again. Every block is hash-checked on arrival.
 //
 // The fetch holds the store's pin lock throughout, so [Store.GC] waits for
@@ -227,7 +233,7 @@ func (x *Exchange) Fetch(ctx context.Context, root cid.Cid, o FetchOptions) erro
 	if err := f.run(fctx); err != nil {
 		return x.fetchErr(ctx, root, f, err)
 	}
-	if err := x.s.pinLocked(ctx, root, true); err != nil {
+	if err := x.s.pinLocked(ctx, root, !o.Shallow); err != nil {
 		return fmt.Errorf("fetch %s: %w", root, err)
 	}
 	return nil
@@ -296,7 +302,7 @@ type fetch struct {
 func (f *fetch) run(ctx context.Context) error {
 	f.seen.Add(f.root)
 	links, err := f.getAll(ctx, []cid.Cid{f.root}, true)
-	if err != nil {
+	if err != nil || f.o.Shallow {
 		return err
 	}
 	f.connectMore(ctx)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -479,5 +480,29 @@ func TestCloseEndsFetchWithoutDeadline(t *testing.T) {
 		}
 	case <-time.After(exTestTimeout):
 		t.Fatal("the fetch did not end after Close")
+	}
+}
+
+// TestFetchShallow: a shallow fetch brings the root block alone, pinned
+// directly, whatever it links to.
+func TestFetchShallow(t *testing.T) {
+	b, p := exTestNodeNew(t), exTestNodeNew(t)
+	root, _ := p.addFile(t, 2<<20, 7) // a dag-pb root over raw leaves
+	if err := exTestFetch(t, b, root, FetchOptions{Providers: []gossip.AddrInfo{p.info()}, Shallow: true}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if ok, err := b.s.Has(ctx, root); err != nil || !ok {
+		t.Fatalf("root not in the store after a shallow fetch: %v, %v", ok, err)
+	}
+	pins, err := b.s.Pins(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pins) != 1 || !pins[0].CID.Equals(root) || pins[0].Mode != PinDirect {
+		t.Errorf("pins after a shallow fetch = %+v, want the root pinned directly", pins)
+	}
+	if err := b.s.Export(ctx, root, io.Discard); err == nil {
+		t.Error("the whole file exports after a shallow fetch; its leaves should not have come")
 	}
 }

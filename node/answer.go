@@ -78,6 +78,16 @@ func (n *Node) Answer(ctx context.Context, subnet uint64, task, output string) (
 	if err != nil {
 		return [32]byte{}, err
 	}
+	if head < sched.SubmissionCommit.Open {
+		// The task came from a validator whose view of the chain is a
+		// block ahead of this node's: read the chain again.
+		if err := f.refresh(ctx); err != nil {
+			return [32]byte{}, err
+		}
+		f.mu.Lock()
+		head = f.head
+		f.mu.Unlock()
+	}
 	if !sched.SubmissionCommit.Contains(head) {
 		return [32]byte{}, fmt.Errorf("%w: the commit window of epoch %d is blocks %d to %d; the chain is at %d",
 			ErrAnswer, epoch, sched.SubmissionCommit.Open, sched.SubmissionCommit.Close-1, head)

@@ -32,7 +32,8 @@ const (
 	DefaultLogFormat     = "text"
 	DefaultLogLevel      = "info"
 	DefaultShutdownGrace = 10 * time.Second
-	DefaultMinerTimeout  = 60 // seconds
+	DefaultMinerTimeout  = 60   // seconds
+	DefaultChainPoll     = 1000 // milliseconds
 )
 
 // Config is a node's configuration: defaults, then the file
@@ -75,11 +76,15 @@ type Config struct {
 		// node trusts it, on a chain.rpc endpoint. The dev chain's blocks
 		// are final, so it is not used there.
 		Confirmations uint64 `toml:"confirmations"`
+		// PollMS is how often, in milliseconds, the node reads the chain's
+		// head and acts on it: one step of the round per read.
+		PollMS int `toml:"poll_ms"`
 	} `toml:"chain"`
 	Validator struct {
 		// Enabled makes the node a validator of the subnets it follows:
-		// it publishes each epoch's tasks. (Evaluation, weights and
-		// anchoring arrive with the rest of the round.)
+		// it publishes each epoch's tasks, evaluates the answers, commits
+		// and reveals weights, attests epoch records and anchors them
+		// in its turn. It needs a registered uid with a validator permit.
 		Enabled bool `toml:"enabled"`
 	} `toml:"validator"`
 	Miner struct {
@@ -111,6 +116,7 @@ func DefaultConfig() Config {
 	c.P2P.DHT = DefaultDHT
 	c.P2P.ConnLow, c.P2P.ConnHigh = g.ConnLow, g.ConnHigh
 	c.Chain.Confirmations = DefaultConfirmations
+	c.Chain.PollMS = DefaultChainPoll
 	c.Eval.Workers = DefaultEvalWorkers
 	c.Miner.Timeout = DefaultMinerTimeout
 	c.Log.Format, c.Log.Level = DefaultLogFormat, DefaultLogLevel
@@ -201,6 +207,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Miner.Timeout < 1 {
 		return bad("miner.timeout", "%d: need at least 1 second", c.Miner.Timeout)
+	}
+	if c.Chain.PollMS < 10 || c.Chain.PollMS > 60_000 {
+		return bad("chain.poll_ms", "%d: want 10 to 60000 milliseconds", c.Chain.PollMS)
 	}
 	if c.Eval.Workers < 1 {
 		return bad("eval.workers", "%d: need at least 1", c.Eval.Workers)

@@ -16,6 +16,7 @@ const (
 	apiFile   = "api.addr"  // where the running node's API listens
 	stateDir  = "state"     // protocol state (gossip's replay memory, the round's state)
 	chainDir  = "chain"     // the dev chain, if any
+	cacheDir  = "cache"     // compiled evaluators; outputs while they are evaluated
 )
 
 // ErrLocked: another process runs a node on the data dir.

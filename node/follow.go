@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -38,7 +39,9 @@ type follower struct {
 	n        *Node
 	subnet   uint64
 	manifest *tasks.Manifest
-	clock    chain.Clock
+	// manifestLink is the manifest's CID, as the chain registers it.
+	manifestLink tasks.Link
+	clock        chain.Clock
 	// maxNeurons is the subnet's size limit (0: none).
 	maxNeurons uint32
 	topics     map[gossip.Kind]*gossip.Topic[Post]
@@ -46,12 +49,21 @@ type follower struct {
 
 	mu      sync.Mutex
 	head    uint64                  // the latest confirmed block seen
+	since   uint64                  // the head when this process began following
 	neurons map[string]chain.Neuron // active neurons by binary peer ID
 	books   map[uint64]*tasks.Book
 	logs    map[uint64]*stateLog // received messages by epoch
 	seeds   map[uint64][32]byte
 	// tasksSent marks the epochs whose tasks this node published.
 	tasksSent map[uint64]bool
+	// evals holds the evaluations accepted per epoch, by validator, task
+	// and miner: what the epoch's record lists (evaluations are not the
+	// Book's; see addEvaluation).
+	evals map[uint64]map[string]heldEvaluation
+	// attests holds the attestations received per epoch, by validator.
+	attests map[uint64]map[tasks.PeerID]tasks.Attestation
+	// round is the validator's and the record's progress (round.go).
+	round roundState
 
 	streamMu sync.Mutex
 	streams  map[chan MinerTask]struct{}
@@ -86,12 +98,20 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 	if err != nil {
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
-	f := &follower{n: n, subnet: subnet, manifest: m, clock: clock, maxNeurons: info.Params.MaxNeurons,
+	mlink, err := tasks.ParseLink(info.ManifestCID)
+	if err != nil {
+		return fmt.Errorf("follow subnet %d: manifest CID: %w", subnet, err)
+	}
+	f := &follower{n: n, subnet: subnet, manifest: m, manifestLink: mlink, clock: clock, maxNeurons: info.Params.MaxNeurons,
 		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
-		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, tasksSent: map[uint64]bool{}, streams: map[chan MinerTask]struct{}{}}
+		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, tasksSent: map[uint64]bool{},
+		evals: map[uint64]map[string]heldEvaluation{}, attests: map[uint64]map[tasks.PeerID]tasks.Attestation{},
+		streams: map[chan MinerTask]struct{}{}}
+	f.round.init()
 	if err := f.refresh(ctx); err != nil {
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
 	}
+	f.since = f.head
 	if err := f.restore(); err != nil {
 		f.close()
 		return fmt.Errorf("follow subnet %d: %w", subnet, err)
@@ -187,6 +207,16 @@ func (f *follower) refresh(ctx context.Context) error {
 			delete(f.tasksSent, e)
 		}
 	}
+	for e := range f.evals {
+		if e+liveEpochs+1 < cur {
+			delete(f.evals, e)
+		}
+	}
+	for e := range f.attests {
+		if e+liveEpochs+1 < cur {
+			delete(f.attests, e)
+		}
+	}
 	for e, l := range f.logs {
 		if e+liveEpochs+1 < cur {
 			l.Close()
@@ -200,7 +230,10 @@ func (f *follower) refresh(ctx context.Context) error {
 // Called with f.mu held.
 func (f *follower) book(e uint64) (*tasks.Book, error) {
 	cur := f.clock.EpochAt(f.head)
-	if e+liveEpochs+1 < cur || e > cur+liveEpochs {
+	if e > cur+liveEpochs {
+		return nil, fmt.Errorf("%w (%w): epoch %d, the current one is %d", tasks.ErrWrongEpoch, errFutureEpoch, e, cur)
+	}
+	if e+liveEpochs+1 < cur {
 		return nil, fmt.Errorf("%w: epoch %d, the current one is %d", tasks.ErrWrongEpoch, e, cur)
 	}
 	b := f.books[e]
@@ -227,13 +260,41 @@ func (f *follower) check(m *gossip.Message[Post]) error {
 	if err != nil {
 		return err
 	}
+	if err := f.checkOnce(author, m); !isEarly(err) {
+		return err
+	}
+	// A message that is early for this node's view of the chain is
+	// usually from a peer that saw the next block first; gossip will not
+	// deliver it again, so read the chain's head before judging it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	head, err := f.n.chain.Confirmed(ctx)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.head = max(f.head, head)
+	f.mu.Unlock()
+	return f.checkOnce(author, m)
+}
+
+// isEarly reports whether err says a message came before its window or
+// epoch.
+func isEarly(err error) bool {
+	return errors.Is(err, tasks.ErrCommitEarly) || errors.Is(err, tasks.ErrRevealEarly) || errors.Is(err, errFutureEpoch)
+}
+
+// errFutureEpoch marks ErrWrongEpoch for an epoch after the live ones.
+var errFutureEpoch = errors.New("an epoch after the live ones")
+
+func (f *follower) checkOnce(author tasks.PeerID, m *gossip.Message[Post]) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.authorize(author, m.Value); err != nil {
 		return err
 	}
 	head := f.head
-	err = f.apply(m.Value, head)
+	err := f.apply(m.Value, head)
 	var eq *tasks.EquivocationError
 	if err == nil || errors.As(err, &eq) {
 		if lerr := f.remember(m.Value, head, m.Data); lerr != nil {
@@ -262,13 +323,13 @@ func (f *follower) authorize(author tasks.PeerID, p Post) error {
 	}
 	switch {
 	case p.Task != nil:
-		return own(p.Task.Validator, "task")
+		return cmp.Or(own(p.Task.Validator, "task"), f.permit(author, "task"))
 	case p.SubmissionCommit != nil:
 		return own(p.SubmissionCommit.Miner, "submission commit")
 	case p.SubmissionReveal != nil:
 		return own(p.SubmissionReveal.Miner, "submission reveal")
 	case p.WeightCommit != nil:
-		return own(p.WeightCommit.Validator, "weight commit")
+		return cmp.Or(own(p.WeightCommit.Validator, "weight commit"), f.permit(author, "weight commit"))
 	case p.WeightReveal != nil:
 		if err := own(p.WeightReveal.Validator, "weight reveal"); err != nil {
 			return err
@@ -307,9 +368,9 @@ func (f *follower) apply(p Post, block uint64) error {
 		e := *p.Equivocation
 		return f.add(e.A.Subnet, e.A.Epoch, func(b *tasks.Book) error { return b.AddEquivocation(e) })
 	case p.Evaluation != nil:
-		return f.live(p.Evaluation.Subnet, p.Evaluation.Epoch)
+		return f.addEvaluation(*p.Evaluation, block)
 	case p.Attestation != nil:
-		return f.live(p.Attestation.Subnet, p.Attestation.Epoch)
+		return f.addAttestation(*p.Attestation)
 	}
 	return fmt.Errorf("%w: empty post", tasks.ErrInvalid)
 }
@@ -329,8 +390,10 @@ func epochOf(p Post) (uint64, bool) {
 		return p.WeightReveal.Epoch, true
 	case p.Equivocation != nil:
 		return p.Equivocation.A.Epoch, true
+	case p.Evaluation != nil:
+		return p.Evaluation.Epoch, true
 	}
-	return 0, false // evaluations and attestations do not enter the Book
+	return 0, false // attestations are not part of the record
 }
 
 // remember logs a message the Book accepted, with the block it was judged
@@ -422,10 +485,29 @@ func (f *follower) add(subnet, epoch uint64, do func(*tasks.Book) error) error {
 	return do(b)
 }
 
-// live checks that a message's subnet and epoch are live. Called with f.mu
-// held.
-func (f *follower) live(subnet, epoch uint64) error {
-	return f.add(subnet, epoch, func(*tasks.Book) error { return nil })
+// permit refuses a task or weight commit from a peer without a validator
+// permit: the Consensus.MaxValidators registered peers with the most
+// stake, as consensus gives permits. Called with f.mu held.
+func (f *follower) permit(author tasks.PeerID, what string) error {
+	me, ok := f.neurons[string(author.Bytes())]
+	if !ok {
+		return nil // authorize said so already
+	}
+	if me.Stake.Sign() <= 0 {
+		return fmt.Errorf("%w: a %s from %s, which has no stake", ErrWrongRole, what, author)
+	}
+	above := 0
+	for _, nr := range f.neurons {
+		c := nr.Stake.Cmp(me.Stake)
+		// Ties go to the higher uid, as consensus breaks them.
+		if c > 0 || (c == 0 && nr.UID > me.UID) {
+			above++
+		}
+	}
+	if above >= int(f.manifest.Consensus.MaxValidators) {
+		return fmt.Errorf("%w: a %s from %s, which holds no validator permit (%d peers have more stake)", ErrWrongRole, what, author, above)
+	}
+	return nil
 }
 
 // knownUIDs refuses weights for uids that no neuron holds. Called with

@@ -15,6 +15,7 @@ import (
 	"github.com/crucible-net/crucible/chain"
 	"github.com/crucible-net/crucible/contentstore"
 	"github.com/crucible-net/crucible/gossip"
+	"github.com/crucible-net/crucible/sandbox"
 )
 
 // Parts are parts made elsewhere that a node should use instead of making
@@ -54,6 +55,15 @@ type Node struct {
 	closed    chan struct{} // closed by Close: ends background work
 	signer    *signer
 	answerMu  sync.Mutex // guards the answers state
+	roundMu   sync.Mutex // guards the weights and epochs state
+	cacheDir  string     // compiled modules and outputs being evaluated
+	sbMu      sync.Mutex
+	sb        *sandbox.Sandbox // made on first evaluation
+	metrics   roundMetrics
+	// life ends when Close starts: background work (evaluations,
+	// anchors) stops with it.
+	life    context.Context
+	endLife context.CancelFunc
 
 	followOne sync.Mutex // serializes Follow
 	followMu  sync.Mutex // guards followers and trying
@@ -85,7 +95,9 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	}
 	n := &Node{dir: dir, cfg: cfg, started: time.Now(), followers: map[uint64]*follower{}, trying: map[uint64]bool{}}
 	n.closed = make(chan struct{})
+	n.life, n.endLife = context.WithCancel(context.Background())
 	n.minerDir = filepath.Join(dir, "miner")
+	n.cacheDir = filepath.Join(dir, cacheDir)
 	n.log = newLogger(parts.Logs, cfg.Log.Format, cfg.Log.Level)
 	defer func() {
 		if err != nil {
@@ -116,6 +128,9 @@ func New(ctx context.Context, dir string, cfg Config, parts Parts) (_ *Node, err
 	}
 	if err := os.MkdirAll(n.minerDir, 0o700); err != nil {
 		return nil, fmt.Errorf("miner directory: %w", err)
+	}
+	if err := os.MkdirAll(n.cacheDir, 0o700); err != nil {
+		return nil, fmt.Errorf("cache directory: %w", err)
 	}
 	if n.store, err = contentstore.Open(ctx, dir); err != nil {
 		return nil, fmt.Errorf("open content store: %w", err)
@@ -195,7 +210,7 @@ func dialChain(ctx context.Context, dir string, cfg Config) (*chain.Client, erro
 func (n *Node) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- n.api.serve() }()
-	tick := time.NewTicker(chainPoll)
+	tick := time.NewTicker(time.Duration(n.cfg.Chain.PollMS) * time.Millisecond)
 	defer tick.Stop()
 	fatal := make(chan error, 1)
 	n.followConfigured(ctx, fatal)
@@ -225,10 +240,6 @@ loop:
 	defer cancel()
 	return n.api.shutdown(sctx)
 }
-
-// chainPoll is how often the node reads the chain's head and the
-// subnets' neurons.
-const chainPoll = time.Second
 
 // followConfigured starts following, in the background, the configured
 // subnets not followed yet; one that fails (its manifest not reachable
@@ -276,22 +287,24 @@ func (n *Node) followConfigured(ctx context.Context, fatal chan<- error) {
 	}
 }
 
-func (n *Node) refreshFollowers(ctx context.Context) {
+// followed returns the subnets' followers.
+func (n *Node) followed() []*follower {
 	n.followMu.Lock()
+	defer n.followMu.Unlock()
 	fs := make([]*follower, 0, len(n.followers))
 	for _, f := range n.followers {
 		fs = append(fs, f)
 	}
-	n.followMu.Unlock()
-	for _, f := range fs {
+	return fs
+}
+
+func (n *Node) refreshFollowers(ctx context.Context) {
+	for _, f := range n.followed() {
 		if err := f.refresh(ctx); err != nil && ctx.Err() == nil {
 			n.log.Warn("chain read failed; keeping the last view", "subnet", f.subnet, "err", err)
 			continue
 		}
-		n.progressAnswers(ctx, f)
-		if n.cfg.Validator.Enabled {
-			n.publishTasks(ctx, f)
-		}
+		n.advance(ctx, f)
 	}
 }
 
@@ -303,6 +316,7 @@ func (n *Node) Close() error {
 		n.closing.Store(true)
 		n.mineStart.Unlock()
 		close(n.closed)
+		n.endLife()
 		n.mineWG.Wait()
 		var errs []error
 		if n.api != nil {
@@ -320,6 +334,16 @@ func (n *Node) Close() error {
 			errs = append(errs, n.net.Close())
 		}
 		n.bg.Wait() // followers' readers end with the network
+		n.followMu.Lock()
+		for _, f := range n.followers {
+			if f.round.evaluator != nil {
+				errs = append(errs, f.round.evaluator.Close())
+			}
+		}
+		n.followMu.Unlock()
+		if n.sb != nil {
+			errs = append(errs, n.sb.Close())
+		}
 		if n.store != nil {
 			errs = append(errs, n.store.Close())
 		}

@@ -40,8 +40,9 @@ func (n *Node) publishTasks(ctx context.Context, f *follower) {
 	head := f.head
 	e := f.clock.EpochAt(head)
 	done := f.tasksSent[e]
+	_, registered := f.neurons[string(n.signer.PeerID().Bytes())]
 	f.mu.Unlock()
-	if done || head < f.clock.FirstBlock(e) || head >= f.clock.FirstBlock(e)+f.manifest.Timing.SubmissionDeadline {
+	if done || !registered || head < f.clock.FirstBlock(e) || head >= f.clock.FirstBlock(e)+f.manifest.Timing.SubmissionDeadline {
 		return
 	}
 	seed, err := f.seed(ctx, e)
