@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -60,6 +61,8 @@ type follower struct {
 	// and miner: what the epoch's record lists (evaluations are not the
 	// Book's; see addEvaluation).
 	evals map[uint64]map[string]heldEvaluation
+	// waiting holds, per epoch, messages that wait for one they depend on.
+	waiting map[uint64][]waiting
 	// attests holds the attestations received per epoch, by validator.
 	attests map[uint64]map[tasks.PeerID]tasks.Attestation
 	// round is the validator's and the record's progress (round.go).
@@ -105,7 +108,7 @@ func (n *Node) Follow(ctx context.Context, subnet uint64) error {
 	f := &follower{n: n, subnet: subnet, manifest: m, manifestLink: mlink, clock: clock, maxNeurons: info.Params.MaxNeurons,
 		topics: map[gossip.Kind]*gossip.Topic[Post]{}, subs: map[gossip.Kind]*gossip.Subscription[Post]{},
 		books: map[uint64]*tasks.Book{}, logs: map[uint64]*stateLog{}, seeds: map[uint64][32]byte{}, tasksSent: map[uint64]bool{},
-		evals: map[uint64]map[string]heldEvaluation{}, attests: map[uint64]map[tasks.PeerID]tasks.Attestation{},
+		evals: map[uint64]map[string]heldEvaluation{}, waiting: map[uint64][]waiting{}, attests: map[uint64]map[tasks.PeerID]tasks.Attestation{},
 		streams: map[chan MinerTask]struct{}{}}
 	f.round.init()
 	if err := f.refresh(ctx); err != nil {
@@ -217,6 +220,11 @@ func (f *follower) refresh(ctx context.Context) error {
 			delete(f.attests, e)
 		}
 	}
+	for e := range f.waiting {
+		if e+liveEpochs+1 < cur {
+			delete(f.waiting, e)
+		}
+	}
 	for e, l := range f.logs {
 		if e+liveEpochs+1 < cur {
 			l.Close()
@@ -294,16 +302,84 @@ func (f *follower) checkOnce(author tasks.PeerID, m *gossip.Message[Post]) error
 		return err
 	}
 	head := f.head
-	err := f.apply(m.Value, head)
-	var eq *tasks.EquivocationError
-	if err == nil || errors.As(err, &eq) {
-		if lerr := f.remember(m.Value, head, m.Data); lerr != nil {
+	err := f.accept(m.Value, head, m.Data)
+	switch {
+	case accepted(err):
+		f.retryWaiting()
+	case waitsForAnother(err):
+		f.wait(m.Value, head, m.Data)
+	}
+	return err
+}
+
+// accept applies a message judged at block and logs it if the Book (or
+// the evaluations) took it. Called with f.mu held.
+func (f *follower) accept(p Post, block uint64, data []byte) error {
+	err := f.apply(p, block)
+	if accepted(err) {
+		if lerr := f.remember(p, block, data); lerr != nil {
 			// Not forwarded: a restart would not know it.
 			f.n.log.Error("received message not logged; dropping it", "subnet", f.subnet, "err", lerr)
 			return lerr
 		}
 	}
 	return err
+}
+
+// accepted reports whether the answer to a message means it was taken.
+func accepted(err error) bool {
+	var eq *tasks.EquivocationError
+	return err == nil || errors.As(err, &eq)
+}
+
+// waitsForAnother reports whether a message was refused only for lack of
+// one it depends on: a commit whose task, a reveal whose commit, an
+// evaluation whose reveal has not arrived. Gossip does not keep order,
+// and it does not deliver a message twice, so such a message waits here
+// for the one it needs.
+func waitsForAnother(err error) bool {
+	return errors.Is(err, tasks.ErrUnknownTask) || errors.Is(err, tasks.ErrNoCommit)
+}
+
+// maxWaiting bounds the messages waiting for another, per epoch.
+const maxWaiting = 4096
+
+// waiting is a message that waits for another, with the block it arrived
+// at, at which it is judged when it can be.
+type waiting struct {
+	post  Post
+	block uint64
+	data  []byte
+}
+
+// wait keeps a message that waits for another. Called with f.mu held.
+func (f *follower) wait(p Post, block uint64, data []byte) {
+	e, ok := epochOf(p)
+	if !ok || len(f.waiting[e]) >= maxWaiting {
+		return
+	}
+	f.waiting[e] = append(f.waiting[e], waiting{p, block, bytes.Clone(data)})
+}
+
+// retryWaiting applies the waiting messages again after one was accepted,
+// until none more is. Called with f.mu held.
+func (f *follower) retryWaiting() {
+	for progress := true; progress; {
+		progress = false
+		for e, ws := range f.waiting {
+			keep := ws[:0]
+			for _, w := range ws {
+				err := f.accept(w.post, w.block, w.data)
+				switch {
+				case accepted(err):
+					progress = true
+				case waitsForAnother(err):
+					keep = append(keep, w)
+				}
+			}
+			f.waiting[e] = keep
+		}
+	}
 }
 
 // authorize checks the author's registration and that it speaks for

@@ -59,7 +59,7 @@ var (
 // roundMetrics counts the round's work as it happens; the collector reads
 // it at scrape time.
 type roundMetrics struct {
-	fetchBytes, fetchFailures                    atomic.Uint64
+	fetchBytes, fetchFailures                     atomic.Uint64
 	anchorsSent, anchorsLanded, anchorsConflicted atomic.Uint64
 
 	mu          sync.Mutex
