@@ -405,3 +405,85 @@ func (rn *roundNet) record(ep Epoch) *tasks.Record {
 	}
 	return rec
 }
+
+// TestValidatorRestartsBetweenCommitAndReveal: a validator is stopped
+// after its weight commit went out and restarted from its data dir in the
+// reveal window; it reveals exactly what it committed (every node's Book
+// accepts the reveal, which it would refuse otherwise), and the epoch's
+// record, built by all, holds it.
+func TestValidatorRestartsBetweenCommitAndReveal(t *testing.T) {
+	validator := testConfig()
+	validator.Validator.Enabled = true
+	validator.Chain.PollMS = 20
+	miner := testConfig()
+	miner.Chain.PollMS = 20
+	rn := newRoundNet(t, []Config{validator, miner, miner})
+	for i := range rn.nodes {
+		rn.register(i, 1e12)
+	}
+	rn.answerTasks(1, true)
+	rn.answerTasks(2, false)
+	e := rn.startEpoch()
+	f := rn.f(0)
+	sched, err := f.manifest.Timing.Schedule(f.clock.FirstBlock(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn.mineTo(sched.WeightCommit.Close-1, map[uint64]func() (bool, string){
+		sched.SubmissionCommit.Close: rn.everyBook(e, "4 submission commits", func(b *tasks.Book, _ *follower) bool { return len(b.SubmissionCommits()) == 4 }),
+		sched.SubmissionReveal.Close: rn.everyBook(e, "4 reveals and evaluations", func(b *tasks.Book, f *follower) bool {
+			return len(b.SubmissionReveals()) == 4 && len(f.evals[e]) == 4
+		}),
+	})
+	eventually(t, "every node holds the weight commit", func() bool {
+		ok, _ := rn.everyBook(e, "", func(b *tasks.Book, _ *follower) bool { return len(b.WeightCommits()) == 1 })()
+		return ok
+	})
+	var before weightsDoc
+	eventually(t, "the validator's state says it committed", func() bool {
+		ok, err := rn.nodes[0].state.Get(weightsKey(rn.subnet, e), &before)
+		return err == nil && ok && before.Committed
+	})
+
+	// Stopped between commit and reveal; the chain moves on meanwhile.
+	dir := rn.dirs[0]
+	if err := rn.nodes[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	rn.nodes = rn.nodes[1:]
+	rn.mineTo(sched.WeightCommit.Close, nil)
+	a := newTestNodeWith(t, dir, rn.ch, rn.keys[0], validator)
+	ctx := context.Background()
+	for _, n := range rn.nodes {
+		if err := a.net.ConnectPeer(ctx, n.net.AddrInfo()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Follow(ctx, rn.subnet); err != nil {
+		t.Fatal(err)
+	}
+	rn.nodes = append([]*Node{a}, rn.nodes...)
+	rn.mineTo(sched.WeightReveal.Close, map[uint64]func() (bool, string){
+		sched.WeightReveal.Close: rn.everyBook(e, "the weight reveal", func(b *tasks.Book, _ *follower) bool { return len(b.WeightReveals()) == 1 }),
+	})
+	var after weightsDoc
+	if ok, err := a.state.Get(weightsKey(rn.subnet, e), &after); err != nil || !ok || !after.Revealed || !bytes.Equal(after.Reveal, before.Reveal) {
+		t.Fatalf("after the restart the state is %+v (%v, %v); want the same reveal, revealed", after, ok, err)
+	}
+	eventually(t, "every node built the record", func() bool {
+		for _, n := range rn.nodes {
+			if _, ok, err := n.epoch(rn.subnet, e); err != nil || !ok {
+				return false
+			}
+		}
+		return true
+	})
+	rec := rn.record(rn.checkEpoch(e))
+	want, err := tasks.Decode[tasks.WeightReveal](before.Reveal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Contents.WeightReveals) != 1 || rec.Contents.WeightReveals[0].Salt != want.Salt {
+		t.Fatalf("the record holds reveals %+v, want the validator's committed one", rec.Contents.WeightReveals)
+	}
+}
