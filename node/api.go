@@ -23,6 +23,7 @@ import (
 
 	"github.com/crucible-net/crucible/contentstore"
 	"github.com/crucible-net/crucible/gossip"
+	"github.com/crucible-net/crucible/tasks"
 )
 
 // OpenAPI is the API's description, served at /v1/openapi.yaml.
@@ -73,6 +74,9 @@ func newAPI(n *Node) (*api, error) {
 	mux.HandleFunc("GET /v1/subnets/{subnet}/tasks", a.taskStream)
 	mux.HandleFunc("POST /v1/content", a.auth(a.addContent))
 	mux.HandleFunc("POST /v1/subnets/{subnet}/answers", a.auth(a.answer))
+	mux.HandleFunc("GET /v1/subnets/{subnet}/metagraph", a.metagraph)
+	mux.HandleFunc("GET /v1/subnets/{subnet}/epochs", a.epochs)
+	mux.HandleFunc("GET /v1/records/{cid}", a.record)
 	mux.HandleFunc("GET /v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(OpenAPI)
@@ -430,4 +434,72 @@ func (a *api) answer(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, AnswerResponse{Commit: hex.EncodeToString(commit[:])})
 	}
+}
+
+// subnetParam parses the {subnet} of a path, answering 400 if it is not a
+// number.
+func subnetParam(w http.ResponseWriter, r *http.Request) (uint64, bool) {
+	subnet, err := strconv.ParseUint(r.PathValue("subnet"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "subnet must be a decimal number")
+		return 0, false
+	}
+	return subnet, true
+}
+
+// writeNodeError answers with err: 404 for a subnet not followed, 502
+// otherwise (the chain or the network failed the node).
+func writeNodeError(w http.ResponseWriter, err error) {
+	code := http.StatusBadGateway
+	if errors.Is(err, ErrNotFollowed) {
+		code = http.StatusNotFound
+	}
+	writeError(w, code, err.Error())
+}
+
+func (a *api) metagraph(w http.ResponseWriter, r *http.Request) {
+	subnet, ok := subnetParam(w, r)
+	if !ok {
+		return
+	}
+	mg, err := a.n.Metagraph(r.Context(), subnet)
+	if err != nil {
+		writeNodeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, mg)
+}
+
+func (a *api) epochs(w http.ResponseWriter, r *http.Request) {
+	subnet, ok := subnetParam(w, r)
+	if !ok {
+		return
+	}
+	if _, err := a.n.follower(subnet); err != nil {
+		writeNodeError(w, err)
+		return
+	}
+	eps, err := a.n.Epochs(subnet)
+	if err != nil {
+		writeNodeError(w, err)
+		return
+	}
+	if eps == nil {
+		eps = []Epoch{}
+	}
+	writeJSON(w, http.StatusOK, eps)
+}
+
+func (a *api) record(w http.ResponseWriter, r *http.Request) {
+	c := r.PathValue("cid")
+	if _, err := tasks.ParseLink(c); err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("%q is not a CID: %v", c, err))
+		return
+	}
+	rec, err := a.n.Record(r.Context(), c)
+	if err != nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("record %s: %v", c, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, viewRecord(rec))
 }

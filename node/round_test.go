@@ -3,10 +3,13 @@ package node
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/big"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -389,6 +392,33 @@ func TestRoundEndToEnd(t *testing.T) {
 			t.Errorf("epoch %d: the perfect miner's incentive %v is not above the zero miner's %v", e, incB, incC)
 		}
 		e++
+	}
+
+	// The API shows it: epochs, the metagraph and the records.
+	cl := apiClient(t, rn.nodes[c])
+	sn := strconv.FormatUint(rn.subnet, 10)
+	var eps []Epoch
+	if code, body := cl.do("GET", "/v1/subnets/"+sn+"/epochs", "", nil); code != http.StatusOK || json.Unmarshal(body, &eps) != nil || len(eps) < 6 || eps[0].Epoch != e-1 || eps[0].Anchor != anchorLanded {
+		t.Fatalf("epochs: %d %s", code, body)
+	}
+	var mg Metagraph
+	if code, body := cl.do("GET", "/v1/subnets/"+sn+"/metagraph", "", nil); code != http.StatusOK || json.Unmarshal(body, &mg) != nil || len(mg.Neurons) != 4 || mg.Record != eps[0].Record {
+		t.Fatalf("metagraph: %d %s", code, body)
+	}
+	for _, nr := range mg.Neurons {
+		if nr.Peer == rn.nodes[b].PeerID().String() && nr.Incentive <= 0 {
+			t.Errorf("metagraph: the perfect miner has incentive %v", nr.Incentive)
+		}
+	}
+	var rv RecordView
+	if code, body := cl.do("GET", "/v1/records/"+eps[0].Record, "", nil); code != http.StatusOK || json.Unmarshal(body, &rv) != nil || rv.Epoch != e-1 || len(rv.Evals) != 10 || len(rv.Weights) != 2 {
+		t.Fatalf("record: %d %s", code, body)
+	}
+	if code, _ := cl.do("GET", "/v1/records/not-a-cid", "", nil); code != http.StatusBadRequest {
+		t.Errorf("record of a bad CID: %d", code)
+	}
+	if code, _ := cl.do("GET", "/v1/subnets/99/metagraph", "", nil); code != http.StatusNotFound {
+		t.Errorf("metagraph of a subnet not followed: %d", code)
 	}
 }
 

@@ -76,6 +76,8 @@ func commands() []*command {
 		{name: "status", summary: "show the running node's status", run: runStatus},
 		{name: "peers", summary: "list the running node's peers and their gossip scores", run: runPeers},
 		{name: "topics", summary: "list the running node's gossip topics and counters", run: runTopics},
+		{name: "metagraph", summary: "show a subnet's neurons and their last epoch's results", run: runMetagraph},
+		{name: "epochs", summary: "list a subnet's finished epochs, their records and anchors", run: runEpochs},
 		{name: "config", summary: "the node configuration", sub: []*command{
 			{name: "show", summary: "print the configuration after file, environment and flags", run: runConfigShow},
 		}},

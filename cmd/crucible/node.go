@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -172,12 +173,35 @@ func apiGet(e *env, path string, v any) error {
 // parses --json, fetches path into v, and with --json prints the API's JSON
 // itself (printed is then true and the command is done).
 func readAPI(e *env, args []string, name, summary, path string, v any) (printed bool, err error) {
-	fs := e.newFlagSet(name, "[--json]", summary)
+	return readSubnetAPI(e, args, name, summary, false, func(string) string { return path }, v)
+}
+
+// readSubnetAPI is readAPI for a command that takes a SUBNET argument
+// (with takesSubnet), which path puts in the API path.
+func readSubnetAPI(e *env, args []string, name, summary string, takesSubnet bool, path func(subnet string) string, v any) (printed bool, err error) {
+	usage := "[--json]"
+	if takesSubnet {
+		usage = "[--json] SUBNET"
+	}
+	fs := e.newFlagSet(name, usage, summary)
 	asJSON := fs.Bool("json", false, "print the API's JSON")
-	if _, err := parseFlags(fs, args); err != nil {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
 		return false, err
 	}
-	if err := apiGet(e, path, v); err != nil {
+	subnet := ""
+	switch {
+	case takesSubnet && len(pos) == 1:
+		if _, err := strconv.ParseUint(pos[0], 10, 64); err != nil {
+			return false, fmt.Errorf("%w: SUBNET must be a number, not %q", errUsage, pos[0])
+		}
+		subnet = pos[0]
+	case takesSubnet:
+		return false, fmt.Errorf("%w: give one SUBNET", errUsage)
+	case len(pos) > 0:
+		return false, fmt.Errorf("%w: unexpected arguments %q", errUsage, pos)
+	}
+	if err := apiGet(e, path(subnet), v); err != nil {
 		return false, err
 	}
 	if *asJSON {
@@ -257,4 +281,55 @@ func reasons(m map[string]uint64) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
+}
+
+func runMetagraph(e *env, args []string) error {
+	var mg node.Metagraph
+	if printed, err := readSubnetAPI(e, args, "crucible metagraph", "Show a subnet's neurons, with their results in the last epoch the running node finished.",
+		true, func(s string) string { return "/v1/subnets/" + s + "/metagraph" }, &mg); printed || err != nil {
+		return err
+	}
+	if mg.Epoch != nil {
+		fmt.Fprintf(e.stdout, "subnet %d (%s) at block %d; results of epoch %d, record %s (anchor %s)\n", mg.Subnet, mg.Name, mg.Head, *mg.Epoch, mg.Record, mg.Anchor)
+	} else {
+		fmt.Fprintf(e.stdout, "subnet %d (%s) at block %d; no epoch finished yet\n", mg.Subnet, mg.Name, mg.Head)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "UID\tSTAKE(wei)\tPERMIT\tVTRUST\tCONSENSUS\tTRUST\tINCENTIVE\tDIVIDENDS\tEMISSION(gwei)\tPEER")
+	for _, nr := range mg.Neurons {
+		if !nr.Active {
+			continue
+		}
+		permit := "-"
+		if nr.ValidatorPermit {
+			permit = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%s\n", nr.UID, nr.Stake, permit, nr.ValidatorTrust, nr.Consensus, nr.Trust,
+			nr.Incentive, nr.Dividends, nr.Emission, nr.Peer)
+	}
+	if len(mg.Neurons) == 0 {
+		fmt.Fprintln(tw, "(no neurons)")
+	}
+	return tw.Flush()
+}
+
+func runEpochs(e *env, args []string) error {
+	var eps []node.Epoch
+	if printed, err := readSubnetAPI(e, args, "crucible epochs", "List a subnet's finished epochs that the running node built records of, newest first, with their anchors.",
+		true, func(s string) string { return "/v1/subnets/" + s + "/epochs" }, &eps); printed || err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EPOCH\tRECORD\tANCHOR\tTX")
+	for _, ep := range eps {
+		tx := ep.AnchorTx
+		if tx == "" {
+			tx = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", ep.Epoch, ep.Record, ep.Anchor, tx)
+	}
+	if len(eps) == 0 {
+		fmt.Fprintln(tw, "(no epoch finished yet)")
+	}
+	return tw.Flush()
 }

@@ -68,6 +68,12 @@ func TestNodeCommands(t *testing.T) {
 	if code, out, _ := run(t, "--data-dir", dir, "topics", "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("topics --json: %d\n%s", code, out)
 	}
+	if code, _, _ := run(t, "--data-dir", dir, "metagraph"); code != exitUsage {
+		t.Errorf("metagraph without a subnet: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, errOut := run(t, "--data-dir", dir, "epochs", "7"); code != exitError || !strings.Contains(errOut, "does not follow subnet 7") {
+		t.Errorf("epochs of a subnet the node does not follow: exit %d, %s", code, errOut)
+	}
 	if code, _, errOut := run(t, "--data-dir", dir, "run"); code != exitError || !strings.Contains(errOut, "in use") {
 		t.Errorf("a second run on the same data dir: exit %d, %s", code, errOut)
 	}
