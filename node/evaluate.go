@@ -193,12 +193,9 @@ func (n *Node) evaluateAnswers(f *follower) {
 		if !f.round.startEval(k, n.cfg.Eval.Workers) {
 			continue
 		}
-		n.bg.Add(1)
-		go func() {
-			defer n.bg.Done()
-			ok := n.evaluate(f, j.epoch, j.task, j.r)
-			f.round.endEval(k, ok)
-		}()
+		if !n.background(func() { f.round.endEval(k, n.evaluate(f, j.epoch, j.task, j.r)) }) {
+			f.round.endEval(k, false)
+		}
 	}
 }
 
@@ -306,8 +303,8 @@ func (n *Node) fetchOutput(ctx context.Context, f *follower, r tasks.SubmissionR
 // evaluator returns f's evaluator, compiled on first use (from the
 // sandbox's disk cache after a restart).
 func (n *Node) evaluator(ctx context.Context, f *follower) (*sandbox.Evaluator, error) {
-	f.round.mu.Lock()
-	defer f.round.mu.Unlock()
+	f.round.evalMu.Lock()
+	defer f.round.evalMu.Unlock()
 	if f.round.evaluator != nil {
 		return f.round.evaluator, nil
 	}
@@ -318,6 +315,16 @@ func (n *Node) evaluator(ctx context.Context, f *follower) (*sandbox.Evaluator, 
 	c, err := contentstore.ParseCID(f.manifest.Evaluator.String())
 	if err != nil {
 		return nil, err
+	}
+	if ok, err := n.store.Has(ctx, c); err != nil {
+		return nil, err
+	} else if !ok {
+		// The manifest was here without it (put there by hand).
+		fctx, cancel := context.WithTimeout(ctx, manifestFetchTimeout)
+		defer cancel()
+		if err := n.exch.Fetch(fctx, c, contentstore.FetchOptions{MaxBytes: maxEvaluatorSize}); err != nil {
+			return nil, fmt.Errorf("fetch evaluator %s: %w", c, err)
+		}
 	}
 	var buf bytes.Buffer
 	if err := n.store.Export(ctx, c, &limitedWriter{w: &buf, n: maxEvaluatorSize}); err != nil {

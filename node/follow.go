@@ -193,7 +193,8 @@ func (f *follower) refresh(ctx context.Context) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.head, f.neurons = head, byPeer
+	// Never backwards: a message judged early may have moved it on.
+	f.head, f.neurons = max(f.head, head), byPeer
 	cur := f.clock.EpochAt(head)
 	for e := range f.books {
 		if e+liveEpochs+1 < cur {
@@ -307,7 +308,7 @@ func (f *follower) checkOnce(author tasks.PeerID, m *gossip.Message[Post]) error
 	case accepted(err):
 		f.retryWaiting()
 	case waitsForAnother(err):
-		f.wait(m.Value, head, m.Data)
+		f.wait(author, m.Value, head, m.Data)
 	}
 	return err
 }
@@ -341,24 +342,40 @@ func waitsForAnother(err error) bool {
 	return errors.Is(err, tasks.ErrUnknownTask) || errors.Is(err, tasks.ErrNoCommit)
 }
 
-// maxWaiting bounds the messages waiting for another, per epoch.
-const maxWaiting = 4096
+// maxWaiting and maxWaitingBytes bound the messages waiting for another,
+// per epoch; maxWaitingPerAuthor keeps one peer from filling the buffer.
+const (
+	maxWaiting          = 4096
+	maxWaitingBytes     = 16 << 20
+	maxWaitingPerAuthor = 256
+)
 
 // waiting is a message that waits for another, with the block it arrived
 // at, at which it is judged when it can be.
 type waiting struct {
-	post  Post
-	block uint64
-	data  []byte
+	post   Post
+	block  uint64
+	data   []byte
+	author tasks.PeerID
 }
 
 // wait keeps a message that waits for another. Called with f.mu held.
-func (f *follower) wait(p Post, block uint64, data []byte) {
+func (f *follower) wait(author tasks.PeerID, p Post, block uint64, data []byte) {
 	e, ok := epochOf(p)
 	if !ok || len(f.waiting[e]) >= maxWaiting {
 		return
 	}
-	f.waiting[e] = append(f.waiting[e], waiting{p, block, bytes.Clone(data)})
+	size, mine := len(data), 0
+	for _, w := range f.waiting[e] {
+		size += len(w.data)
+		if w.author == author {
+			mine++
+		}
+	}
+	if size > maxWaitingBytes || mine >= maxWaitingPerAuthor {
+		return
+	}
+	f.waiting[e] = append(f.waiting[e], waiting{p, block, bytes.Clone(data), author})
 }
 
 // retryWaiting applies the waiting messages again after one was accepted,
@@ -570,7 +587,7 @@ func (f *follower) permit(author tasks.PeerID, what string) error {
 		return nil // authorize said so already
 	}
 	if me.Stake.Sign() <= 0 {
-		return fmt.Errorf("%w: a %s from %s, which has no stake", ErrWrongRole, what, author)
+		return fmt.Errorf("%w: a %s from %s, which has no stake", ErrNoPermit, what, author)
 	}
 	above := 0
 	for _, nr := range f.neurons {
@@ -581,7 +598,7 @@ func (f *follower) permit(author tasks.PeerID, what string) error {
 		}
 	}
 	if above >= int(f.manifest.Consensus.MaxValidators) {
-		return fmt.Errorf("%w: a %s from %s, which holds no validator permit (%d peers have more stake)", ErrWrongRole, what, author, above)
+		return fmt.Errorf("%w: a %s from %s (%d peers have more stake)", ErrNoPermit, what, author, above)
 	}
 	return nil
 }

@@ -181,7 +181,11 @@ func verdict(err error) gossip.Verdict {
 var (
 	// ErrNotRegistered: the message's author has no uid in the subnet.
 	ErrNotRegistered = errors.New("author not registered in the subnet")
-	// ErrWrongRole: the author may not send this kind of message (a task
-	// or weights from a peer without a validator permit).
+	// ErrWrongRole: the author may not send this kind of message (one
+	// that speaks for another peer).
 	ErrWrongRole = errors.New("author not allowed this message")
+	// ErrNoPermit: a task or weight commit from a peer without a
+	// validator permit. Ignored, not rejected: nodes read stakes at
+	// slightly different blocks, so near a stake change they may differ.
+	ErrNoPermit = errors.New("author holds no validator permit")
 )

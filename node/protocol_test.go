@@ -1,11 +1,14 @@
 package node
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"math/big"
 	"testing"
 
+	"github.com/crucible-net/crucible/chain"
 	"github.com/crucible-net/crucible/gossip"
 	"github.com/crucible-net/crucible/tasks"
 )
@@ -130,6 +133,7 @@ func TestVerdicts(t *testing.T) {
 		{tasks.ErrUnknownField, gossip.Reject},
 		{ErrNotRegistered, gossip.Reject},
 		{ErrWrongRole, gossip.Reject},
+		{ErrNoPermit, gossip.Ignore},
 		{tasks.ErrWrongEpoch, gossip.Ignore},
 		{tasks.ErrCommitEarly, gossip.Ignore},
 		{tasks.ErrCommitLate, gossip.Ignore},
@@ -168,5 +172,31 @@ func TestNodeSignerSignsProtocolMessages(t *testing.T) {
 	}
 	if wc.Validator.String() != id.PeerID().String() {
 		t.Errorf("commit names %s, identity is %s", wc.Validator, id.PeerID())
+	}
+}
+
+// TestValidatorPermit: tasks and weight commits need a permit, which goes
+// to the MaxValidators largest stakes, ties to the higher uid (as
+// consensus gives them).
+func TestValidatorPermit(t *testing.T) {
+	m := testManifest()
+	m.Consensus.MaxValidators = 2
+	peer := func(i byte) tasks.PeerID {
+		s, err := tasks.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{i}, 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.PeerID()
+	}
+	f := &follower{manifest: &m, neurons: map[string]chain.Neuron{}}
+	stakes := []int64{50, 100, 50, 0}
+	for i, st := range stakes {
+		f.neurons[string(peer(byte(i)).Bytes())] = chain.Neuron{UID: uint32(i), Stake: big.NewInt(st), Active: true}
+	}
+	for i, want := range []bool{false, true, true, false} { // uid 2 wins the tie with uid 0
+		err := f.permit(peer(byte(i)), "task")
+		if (err == nil) != want || (err != nil && !errors.Is(err, ErrNoPermit)) {
+			t.Errorf("uid %d (stake %d): permit error %v, want permit %v", i, stakes[i], err, want)
+		}
 	}
 }

@@ -46,10 +46,20 @@ type roundState struct {
 	failures  map[string]int  // failed fetches per answer
 	settled   map[string]bool // answers given up on
 	anchoring map[uint64]bool // epochs with an anchor in flight
+	turns     map[uint64]turn // when this node may anchor each epoch
+
+	evalMu sync.Mutex // held while the evaluator compiles
+}
+
+// turn is the block from which this node may anchor an epoch, if ever.
+type turn struct {
+	block uint64
+	ok    bool
 }
 
 func (r *roundState) init() {
 	r.running, r.failures, r.settled, r.anchoring = map[string]bool{}, map[string]int{}, map[string]bool{}, map[uint64]bool{}
+	r.turns = map[uint64]turn{}
 }
 
 // startEval claims answer k for an evaluation if fewer than workers run.
@@ -265,8 +275,8 @@ func (n *Node) commitWeights(ctx context.Context, f *follower) {
 	if !ok {
 		me := n.signer.PeerID()
 		waiting, evals := f.myAnswers(e, me)
-		if f.round.pending(waiting) && head+1 < sched.WeightCommit.Close {
-			return // evaluations still running; the last block commits anyway
+		if f.round.pending(waiting) && head+commitMargin < sched.WeightCommit.Close {
+			return // evaluations still running; commitMargin blocks before the close commits anyway
 		}
 		ws, err := n.weightsOf(f, e, evals)
 		if err != nil {
@@ -637,7 +647,9 @@ func (n *Node) prevRecord(ctx context.Context, f *follower, e uint64) (*tasks.Re
 		f.mu.Lock()
 		head := f.head
 		f.mu.Unlock()
-		if built && head < ep.Built+f.manifest.Timing.Tempo {
+		// e-1's record was built a tempo before e's could be; wait up to
+		// another tempo for its anchor.
+		if built && head < ep.Built+2*f.manifest.Timing.Tempo {
 			return nil, errWait
 		}
 		return nil, nil
@@ -745,8 +757,12 @@ func (n *Node) attest(ctx context.Context, f *follower, ep Epoch) {
 	}
 	n.roundMu.Lock()
 	defer n.roundMu.Unlock()
-	ep.Attested = true
-	if err := n.putEpoch(f.subnet, ep); err != nil {
+	cur, ok, err := n.epoch(f.subnet, ep.Epoch) // the anchor may have settled meanwhile
+	if err != nil || !ok {
+		return
+	}
+	cur.Attested = true
+	if err := n.putEpoch(f.subnet, cur); err != nil {
 		n.log.Error("epochs state not written", "subnet", f.subnet, "err", err)
 	}
 }
@@ -788,8 +804,22 @@ func (n *Node) anchorTurn(ctx context.Context, f *follower, ep Epoch) (uint64, b
 	h := sha256.Sum256(append([]byte("crucible/anchorer/v1"), rec.Contents.Header.Seed[:]...))
 	first := int(binary.BigEndian.Uint64(h[:8]) % uint64(len(cands)))
 	rank := (me - first + len(cands)) % len(cands)
+	f.mu.Lock()
+	restarted := f.since > rec.Contents.Header.Start
+	f.mu.Unlock()
+	if restarted {
+		// This process did not see the whole epoch (it started, or
+		// restarted, during it), so its record may lack what arrived
+		// while it was down: it anchors only after every other candidate.
+		rank += len(cands)
+	}
 	return ep.Built + uint64(rank)*anchorFallback(f.manifest), true
 }
+
+// commitMargin is how many blocks before the weight commit window closes a
+// validator commits even if evaluations are still running: nodes a block
+// ahead would already judge a commit in the last block late.
+const commitMargin = 2
 
 // anchorFallback is how many blocks each anchor candidate waits for the
 // one before it: a quarter of the tempo, at least one block.
@@ -818,8 +848,16 @@ func (n *Node) anchor(ctx context.Context, f *follower, ep Epoch, head uint64) {
 		n.log.Warn("anchor not read", "subnet", f.subnet, "epoch", ep.Epoch, "err", err)
 		return
 	}
-	turn, ok := n.anchorTurn(ctx, f, ep)
-	if !ok || head < turn {
+	f.round.mu.Lock()
+	t, known := f.round.turns[ep.Epoch]
+	f.round.mu.Unlock()
+	if !known {
+		t.block, t.ok = n.anchorTurn(ctx, f, ep)
+		f.round.mu.Lock()
+		f.round.turns[ep.Epoch] = t
+		f.round.mu.Unlock()
+	}
+	if !t.ok || head < t.block {
 		return
 	}
 	commitment, err := chain.ParseHash(ep.Commitment)
@@ -834,9 +872,7 @@ func (n *Node) anchor(ctx context.Context, f *follower, ep Epoch, head uint64) {
 	f.round.mu.Lock()
 	f.round.anchoring[ep.Epoch] = true
 	f.round.mu.Unlock()
-	n.bg.Add(1)
-	go func() {
-		defer n.bg.Done()
+	n.background(func() {
 		defer func() {
 			f.round.mu.Lock()
 			delete(f.round.anchoring, ep.Epoch)
@@ -857,7 +893,23 @@ func (n *Node) anchor(ctx context.Context, f *follower, ep Epoch, head uint64) {
 			n.metrics.anchorsSent.Add(1)
 		}
 		n.settleAnchor(f, ep, res.Anchored, res.Tx.TxHash)
+	})
+}
+
+// background runs fn in the background unless the node is closing; Close
+// waits for it.
+func (n *Node) background(fn func()) bool {
+	n.mineStart.Lock()
+	defer n.mineStart.Unlock()
+	if n.closing.Load() {
+		return false
+	}
+	n.bg.Add(1)
+	go func() {
+		defer n.bg.Done()
+		fn()
 	}()
+	return true
 }
 
 // settleAnchor records what the chain anchored for ep.
