@@ -322,9 +322,8 @@ func topicsOf(net *gossip.Network) []Topic {
 // "task" event (a MinerTask as JSON) per task the node accepts on the
 // subnet's tasks topic, from the moment the client connects.
 func (a *api) taskStream(w http.ResponseWriter, r *http.Request) {
-	subnet, err := strconv.ParseUint(r.PathValue("subnet"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "subnet must be a decimal number")
+	subnet, ok := subnetParam(w, r)
+	if !ok {
 		return
 	}
 	a.n.followMu.Lock()
@@ -412,9 +411,8 @@ type AnswerResponse struct {
 // answer is POST /v1/subnets/{subnet}/answers: commit the output as this
 // node's answer to the task; the node reveals it after the deadline.
 func (a *api) answer(w http.ResponseWriter, r *http.Request) {
-	subnet, err := strconv.ParseUint(r.PathValue("subnet"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "subnet must be a decimal number")
+	subnet, ok := subnetParam(w, r)
+	if !ok {
 		return
 	}
 	var req AnswerRequest

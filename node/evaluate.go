@@ -111,6 +111,19 @@ func (f *follower) addEvaluation(ev tasks.Evaluation, block uint64) error {
 	return nil
 }
 
+// tasksOf returns validator's tasks in b by CID.
+func tasksOf(b *tasks.Book, validator tasks.PeerID) map[tasks.Link]tasks.Task {
+	mine := map[tasks.Link]tasks.Task{}
+	for _, t := range b.Tasks() {
+		if t.Validator == validator {
+			if _, l, err := tasks.Encode(t); err == nil {
+				mine[l] = t
+			}
+		}
+	}
+	return mine
+}
+
 // taskByLink finds a task of b by its CID.
 func taskByLink(b *tasks.Book, l tasks.Link) (tasks.Task, bool) {
 	for _, t := range b.Tasks() {
@@ -168,14 +181,7 @@ func (n *Node) evaluateAnswers(f *follower) {
 		if head < sched.SubmissionReveal.Open || head >= sched.WeightCommit.Close {
 			continue // nothing revealed yet, or too late to count
 		}
-		mine := map[tasks.Link]tasks.Task{}
-		for _, t := range b.Tasks() {
-			if t.Validator == me {
-				if _, l, err := tasks.Encode(t); err == nil {
-					mine[l] = t
-				}
-			}
-		}
+		mine := tasksOf(b, me)
 		for _, r := range b.SubmissionReveals() {
 			t, ok := mine[r.Task]
 			if !ok {

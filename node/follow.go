@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -196,36 +197,13 @@ func (f *follower) refresh(ctx context.Context) error {
 	// Never backwards: a message judged early may have moved it on.
 	f.head, f.neurons = max(f.head, head), byPeer
 	cur := f.clock.EpochAt(head)
-	for e := range f.books {
-		if e+liveEpochs+1 < cur {
-			delete(f.books, e)
-		}
-	}
-	for e := range f.seeds {
-		if e+liveEpochs+1 < cur {
-			delete(f.seeds, e)
-		}
-	}
-	for e := range f.tasksSent {
-		if e+liveEpochs+1 < cur {
-			delete(f.tasksSent, e)
-		}
-	}
-	for e := range f.evals {
-		if e+liveEpochs+1 < cur {
-			delete(f.evals, e)
-		}
-	}
-	for e := range f.attests {
-		if e+liveEpochs+1 < cur {
-			delete(f.attests, e)
-		}
-	}
-	for e := range f.waiting {
-		if e+liveEpochs+1 < cur {
-			delete(f.waiting, e)
-		}
-	}
+	stale := func(e uint64) bool { return e+liveEpochs+1 < cur }
+	dropEpochs(f.books, stale)
+	dropEpochs(f.seeds, stale)
+	dropEpochs(f.tasksSent, stale)
+	dropEpochs(f.evals, stale)
+	dropEpochs(f.attests, stale)
+	dropEpochs(f.waiting, stale)
 	for e, l := range f.logs {
 		if e+liveEpochs+1 < cur {
 			l.Close()
@@ -233,6 +211,11 @@ func (f *follower) refresh(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// dropEpochs deletes the entries of m whose epoch is stale.
+func dropEpochs[V any](m map[uint64]V, stale func(uint64) bool) {
+	maps.DeleteFunc(m, func(e uint64, _ V) bool { return stale(e) })
 }
 
 // book returns the Book of epoch e if e is live at the current head.

@@ -227,16 +227,9 @@ func (f *follower) myAnswers(e uint64, me tasks.PeerID) (keys []string, evals []
 	if b == nil {
 		return nil, nil
 	}
-	mine := map[tasks.Link]bool{}
-	for _, t := range b.Tasks() {
-		if t.Validator == me {
-			if _, l, err := tasks.Encode(t); err == nil {
-				mine[l] = true
-			}
-		}
-	}
+	mine := tasksOf(b, me)
 	for _, r := range b.SubmissionReveals() {
-		if !mine[r.Task] {
+		if _, ok := mine[r.Task]; !ok {
 			continue
 		}
 		k := evalKey(me, r.Task, r.Miner)
@@ -698,17 +691,6 @@ func (n *Node) anchoredRecord(ctx context.Context, subnet, e uint64, commitment 
 	return tasks.Link{}, fmt.Errorf("no anchor event for epoch %d", e)
 }
 
-// storeBlocks reads record blocks from the content store.
-type storeBlocks struct{ s *contentstore.Store }
-
-func (b storeBlocks) GetBlock(ctx context.Context, l tasks.Link) ([]byte, error) {
-	c, err := contentstore.ParseCID(l.String())
-	if err != nil {
-		return nil, err
-	}
-	return b.s.GetBlock(ctx, c)
-}
-
 // fetchBlocks reads record blocks from the content store, fetching each
 // one missing from peers alone (its links are not the record's) and
 // pinning it.
@@ -777,7 +759,7 @@ func (n *Node) anchorTurn(ctx context.Context, f *follower, ep Epoch) (uint64, b
 	if err != nil {
 		return 0, false
 	}
-	rec, err := tasks.ReadRecord(ctx, link, storeBlocks{n.store})
+	rec, err := tasks.ReadRecord(ctx, link, fetchBlocks{n})
 	if err != nil {
 		return 0, false
 	}

@@ -429,7 +429,7 @@ func (rn *roundNet) record(ep Epoch) *tasks.Record {
 	if err != nil {
 		rn.t.Fatal(err)
 	}
-	rec, err := tasks.ReadRecord(context.Background(), l, storeBlocks{rn.nodes[0].store})
+	rec, err := tasks.ReadRecord(context.Background(), l, fetchBlocks{rn.nodes[0]})
 	if err != nil {
 		rn.t.Fatal(err)
 	}
