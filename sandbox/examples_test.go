@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	goExample = "../examples/evaluators/linreg"
+	goExample = "../examples/linreg/evaluator"
 	cExample  = "../examples/evaluators/mse-c"
 )
 
@@ -37,7 +37,7 @@ func TestExamplesUpToDate(t *testing.T) {
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build: %v\n%s", err, b)
 		}
-		compareBuilt(t, goExample, out, "go generate ./examples/evaluators/linreg")
+		compareBuilt(t, goExample, out, "go generate ./examples/linreg/evaluator")
 	})
 	t.Run("c", func(t *testing.T) {
 		clang, err := exec.LookPath("clang")

@@ -203,7 +203,7 @@ func TestOutOfFuelTraps(t *testing.T) {
 }
 
 func TestInstrumentIsPure(t *testing.T) {
-	b, err := os.ReadFile("../examples/evaluators/linreg/evaluator.wasm")
+	b, err := os.ReadFile("../examples/linreg/evaluator/evaluator.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestNaNCanonical(t *testing.T) {
 // FuzzInstrument: whatever the engine accepts, instrumented, it must still
 // accept; anything else is rejected without a panic.
 func FuzzInstrument(f *testing.F) {
-	for _, p := range []string{"../examples/evaluators/mse-c/evaluator.wasm", "../examples/evaluators/linreg/evaluator.wasm"} {
+	for _, p := range []string{"../examples/evaluators/mse-c/evaluator.wasm", "../examples/linreg/evaluator/evaluator.wasm"} {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
 		}

@@ -18,7 +18,7 @@ func TestSnapshotEqualsFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	b, err := os.ReadFile("../examples/evaluators/linreg/evaluator.wasm")
+	b, err := os.ReadFile("../examples/linreg/evaluator/evaluator.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,8 +29,8 @@ func TestSnapshotEqualsFresh(t *testing.T) {
 	if !ev.reuse {
 		t.Fatal("the Go example should opt in to reuse")
 	}
-	task, _ := os.ReadFile("../examples/evaluators/linreg/testdata/task.json")
-	good, _ := os.ReadFile("../examples/evaluators/linreg/testdata/good.json")
+	task, _ := os.ReadFile("../examples/linreg/evaluator/testdata/task.json")
+	good, _ := os.ReadFile("../examples/linreg/evaluator/testdata/good.json")
 	inputs := []struct {
 		seed   byte
 		output []byte
@@ -80,9 +80,9 @@ func BenchmarkReuse(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sb.Close()
-	module, _ := os.ReadFile("../examples/evaluators/linreg/evaluator.wasm")
-	task, _ := os.ReadFile("../examples/evaluators/linreg/testdata/task.json")
-	good, _ := os.ReadFile("../examples/evaluators/linreg/testdata/good.json")
+	module, _ := os.ReadFile("../examples/linreg/evaluator/evaluator.wasm")
+	task, _ := os.ReadFile("../examples/linreg/evaluator/testdata/task.json")
+	good, _ := os.ReadFile("../examples/linreg/evaluator/testdata/good.json")
 	ev, err := sb.Load(ctx, module)
 	if err != nil {
 		b.Fatal(err)

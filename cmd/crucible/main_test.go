@@ -23,8 +23,8 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 const (
 	cModule  = "../../examples/evaluators/mse-c/evaluator.wasm"
-	goModule = "../../examples/evaluators/linreg/evaluator.wasm"
-	goData   = "../../examples/evaluators/linreg/testdata/"
+	goModule = "../../examples/linreg/evaluator/evaluator.wasm"
+	goData   = "../../examples/linreg/evaluator/testdata/"
 )
 
 func TestHelpAndVersion(t *testing.T) {

@@ -52,7 +52,7 @@ func TestLEB128(t *testing.T) {
 // decodes again: the structure must survive.
 func TestRoundTrip(t *testing.T) {
 	for _, path := range []string{
-		"../../../examples/evaluators/linreg/evaluator.wasm",
+		"../../../examples/linreg/evaluator/evaluator.wasm",
 		"../../../examples/evaluators/mse-c/evaluator.wasm",
 	} {
 		b, err := os.ReadFile(path)
