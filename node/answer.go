@@ -61,11 +61,6 @@ func (n *Node) Answer(ctx context.Context, subnet uint64, task, output string) (
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("%w: output %q: %v", ErrAnswer, output, err)
 	}
-	if ok, err := n.store.Has(ctx, oc); err != nil {
-		return [32]byte{}, err
-	} else if !ok {
-		return [32]byte{}, fmt.Errorf("%w: output %s is not in this node's store; POST it to /v1/content first", ErrAnswer, output)
-	}
 	outLink, err := tasks.ParseLink(oc.String())
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("%w: output %q: %v", ErrAnswer, output, err)
@@ -91,6 +86,13 @@ func (n *Node) Answer(ctx context.Context, subnet uint64, task, output string) (
 	if !sched.SubmissionCommit.Contains(head) {
 		return [32]byte{}, fmt.Errorf("%w: the commit window of epoch %d is blocks %d to %d; the chain is at %d",
 			ErrAnswer, epoch, sched.SubmissionCommit.Open, sched.SubmissionCommit.Close-1, head)
+	}
+	// The window before the content: a copier that found an output by
+	// its reveal is told why copying cannot work, not to upload it.
+	if ok, err := n.store.Has(ctx, oc); err != nil {
+		return [32]byte{}, err
+	} else if !ok {
+		return [32]byte{}, fmt.Errorf("%w: output %s is not in this node's store; POST it to /v1/content first", ErrAnswer, output)
 	}
 
 	n.answerMu.Lock()

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -76,6 +77,8 @@ func newAPI(n *Node) (*api, error) {
 	mux.HandleFunc("POST /v1/subnets/{subnet}/answers", a.auth(a.answer))
 	mux.HandleFunc("GET /v1/subnets/{subnet}/metagraph", a.metagraph)
 	mux.HandleFunc("GET /v1/subnets/{subnet}/epochs", a.epochs)
+	mux.HandleFunc("GET /v1/subnets/{subnet}/submissions", a.submissions)
+	mux.HandleFunc("POST /v1/subnets/{subnet}/weights", a.auth(a.weights))
 	mux.HandleFunc("GET /v1/records/{cid}", a.record)
 	mux.HandleFunc("GET /v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
@@ -225,6 +228,17 @@ type Status struct {
 		Head     uint64 `json:"head"`
 		Error    string `json:"error,omitempty"`
 	} `json:"chain"`
+	// Subnets are the followed subnets and where the node's round is.
+	Subnets []SubnetStatus `json:"subnets"`
+}
+
+// SubnetStatus is one followed subnet in Status.
+type SubnetStatus struct {
+	Subnet uint64 `json:"subnet"`
+	Name   string `json:"name"`
+	// Head is the block the node last acted on, Epoch the epoch it is in.
+	Head  uint64 `json:"head"`
+	Epoch uint64 `json:"epoch"`
 }
 
 func (a *api) status(w http.ResponseWriter, r *http.Request) {
@@ -241,6 +255,20 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 		s.Chain.Error = err.Error()
 	}
 	s.Chain.Head = head
+	s.Subnets = []SubnetStatus{}
+	n.followMu.Lock()
+	fs := make([]*follower, 0, len(n.followers))
+	for _, f := range n.followers {
+		fs = append(fs, f)
+	}
+	n.followMu.Unlock()
+	for _, f := range fs {
+		f.mu.Lock()
+		h := f.head
+		f.mu.Unlock()
+		s.Subnets = append(s.Subnets, SubnetStatus{Subnet: f.subnet, Name: f.manifest.Name, Head: h, Epoch: f.clock.EpochAt(h)})
+	}
+	sort.Slice(s.Subnets, func(i, j int) bool { return s.Subnets[i].Subnet < s.Subnets[j].Subnet })
 	writeJSON(w, http.StatusOK, s)
 }
 
@@ -486,6 +514,78 @@ func (a *api) epochs(w http.ResponseWriter, r *http.Request) {
 		eps = []Epoch{}
 	}
 	writeJSON(w, http.StatusOK, eps)
+}
+
+// submissions is GET /v1/subnets/{subnet}/submissions?epoch=E: the
+// answers revealed in epoch E (default: the current one).
+func (a *api) submissions(w http.ResponseWriter, r *http.Request) {
+	subnet, ok := subnetParam(w, r)
+	if !ok {
+		return
+	}
+	head, err := a.n.Head(subnet)
+	if err != nil {
+		writeNodeError(w, err)
+		return
+	}
+	f, _ := a.n.follower(subnet)
+	e := f.clock.EpochAt(head)
+	if q := r.URL.Query().Get("epoch"); q != "" {
+		if e, err = strconv.ParseUint(q, 10, 64); err != nil {
+			writeError(w, http.StatusBadRequest, "epoch must be a decimal number")
+			return
+		}
+	}
+	subs, err := a.n.Submissions(subnet, e)
+	if err != nil {
+		writeNodeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, subs)
+}
+
+// WeightsRequest is the body of POST /v1/subnets/{subnet}/weights.
+type WeightsRequest struct {
+	Weights []struct {
+		UID    uint32  `json:"uid"`
+		Weight float64 `json:"weight"`
+	} `json:"weights"`
+}
+
+// WeightsResponse is its answer.
+type WeightsResponse struct {
+	Epoch  uint64 `json:"epoch"`
+	Commit string `json:"commit"` // the commit hash, hex
+}
+
+// weights is POST /v1/subnets/{subnet}/weights: commit the posted weights
+// for the current epoch (validator.weights = "api" only).
+func (a *api) weights(w http.ResponseWriter, r *http.Request) {
+	subnet, ok := subnetParam(w, r)
+	if !ok {
+		return
+	}
+	var req WeightsRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	scores := map[uint32]float64{}
+	for _, x := range req.Weights {
+		if _, dup := scores[x.UID]; dup {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("uid %d appears twice", x.UID))
+			return
+		}
+		scores[x.UID] = x.Weight
+	}
+	e, commit, err := a.n.SetWeights(r.Context(), subnet, scores)
+	switch {
+	case errors.Is(err, ErrWeights):
+		writeError(w, http.StatusConflict, err.Error())
+	case err != nil:
+		writeNodeError(w, err)
+	default:
+		writeJSON(w, http.StatusOK, WeightsResponse{Epoch: e, Commit: hex.EncodeToString(commit[:])})
+	}
 }
 
 func (a *api) record(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,14 @@ const (
 	DefaultShutdownGrace = 10 * time.Second
 	DefaultMinerTimeout  = 60   // seconds
 	DefaultChainPoll     = 1000 // milliseconds
+	// DefaultWeights: validators score answers with the evaluator.
+	DefaultWeights = WeightsFromEvaluations
+)
+
+// Sources of a validator's weights (Config.Validator.Weights).
+const (
+	WeightsFromEvaluations = "evaluations"
+	WeightsFromAPI         = "api"
 )
 
 // Config is a node's configuration: defaults, then the file
@@ -86,6 +94,13 @@ type Config struct {
 		// and reveals weights, attests epoch records and anchors them
 		// in its turn. It needs a registered uid with a validator permit.
 		Enabled bool `toml:"enabled"`
+		// Weights is where the validator's weights come from:
+		// "evaluations" (the default) scores the answers to its own tasks
+		// with the subnet's evaluator; "api" publishes no tasks, runs no
+		// evaluations, and commits the weights a program posts to
+		// POST /v1/subnets/{subnet}/weights. Such weights are public but
+		// backed by no evaluation, and `crucible verify` says so.
+		Weights string `toml:"weights"`
 	} `toml:"validator"`
 	Miner struct {
 		// Command, if set, is run once per task of a followed subnet: the
@@ -118,6 +133,7 @@ func DefaultConfig() Config {
 	c.Chain.Confirmations = DefaultConfirmations
 	c.Chain.PollMS = DefaultChainPoll
 	c.Eval.Workers = DefaultEvalWorkers
+	c.Validator.Weights = DefaultWeights
 	c.Miner.Timeout = DefaultMinerTimeout
 	c.Log.Format, c.Log.Level = DefaultLogFormat, DefaultLogLevel
 	return c
@@ -210,6 +226,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Chain.PollMS < 10 || c.Chain.PollMS > 60_000 {
 		return bad("chain.poll_ms", "%d: want 10 to 60000 milliseconds", c.Chain.PollMS)
+	}
+	switch c.Validator.Weights {
+	case WeightsFromEvaluations, WeightsFromAPI:
+	default:
+		return bad("validator.weights", "%q: want %s or %s", c.Validator.Weights, WeightsFromEvaluations, WeightsFromAPI)
 	}
 	if c.Eval.Workers < 1 {
 		return bad("eval.workers", "%d: need at least 1", c.Eval.Workers)

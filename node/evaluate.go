@@ -222,44 +222,87 @@ func (n *Node) evaluate(f *follower, epoch uint64, t tasks.Task, r tasks.Submiss
 	}
 	ev := tasks.Evaluation{Version: tasks.ProtocolVersion, Subnet: f.subnet, Epoch: epoch, Validator: n.signer.PeerID(),
 		Miner: r.Miner, Task: r.Task, Output: r.Output}
-	out, size, err := n.fetchOutput(ctx, f, r)
+	out, err := n.runEvaluation(ctx, f.manifest, func(ctx context.Context) (*sandbox.Evaluator, error) { return n.evaluator(ctx, f) }, seed, t.Params, r)
 	switch {
-	case errors.Is(err, contentstore.ErrTooLarge):
-		// The output's size is a property of its CID: every validator
-		// refuses it alike, so it is a verdict, not a failure.
-		ev.Error = truncateUTF8(fmt.Sprintf("output larger than the manifest's max_fetch_bytes (%d): %v", f.manifest.MaxFetchBytes, err), tasks.MaxVerdictLen)
-	case err != nil:
+	case errors.Is(err, errNoOutput):
 		n.metrics.fetchFailures.Add(1)
 		if ctx.Err() == nil {
 			log.Warn("output not fetched", "err", err)
 		}
 		return f.round.failed(evalKey(ev.Validator, ev.Task, ev.Miner)) >= maxFetchAttempts
-	default:
-		defer out.Close()
-		evaluator, err := n.evaluator(ctx, f)
-		if err != nil {
-			log.Error("evaluator unavailable", "err", err)
-			return false
-		}
-		lim := sandbox.Limits{Fuel: f.manifest.Limits.Fuel, MemoryPages: f.manifest.Limits.MemoryPages, OutputBytes: int(f.manifest.Limits.OutputBytes)}
-		res, err := evaluator.Evaluate(ctx, sandbox.Input{Seed: seed, Task: t.Params, Output: out, OutputSize: size}, lim)
-		switch {
-		case err == nil:
-			ev.Score, ev.Fuel = res.Score, res.Fuel
-		case sandbox.IsVerdict(err):
-			ev.Fuel, ev.Error = res.Fuel, truncateUTF8(err.Error(), tasks.MaxVerdictLen)
-		default:
-			log.Warn("evaluation did not finish; will retry", "err", err)
-			return false
-		}
-		n.metrics.observeEval(res.Fuel, res.Duration)
+	case errors.Is(err, errNoEvaluator):
+		log.Error("evaluator unavailable", "err", err)
+		return false
+	case err != nil:
+		log.Warn("evaluation did not finish; will retry", "err", err)
+		return false
 	}
+	ev.Score, ev.Fuel, ev.Error = out.Score, out.Fuel, out.Error
 	if err := publishOnce(ctx, f, gossip.KindSubmissions, Post{Evaluation: &ev}); err != nil && !f.holdsEvaluation(ev) {
 		log.Warn("evaluation not published; will retry", "err", err)
 		return false
 	}
 	log.Info("answer evaluated", "score", ev.Score, "fuel", ev.Fuel, "verdict", ev.Error)
 	return true
+}
+
+// evalOutcome is what an Evaluation records of one run: the score and
+// fuel, or the verdict of a deterministic failure.
+type evalOutcome struct {
+	Score float64
+	Fuel  uint64
+	Error string
+}
+
+// Errors of runEvaluation that are not verdicts.
+var (
+	// errNoOutput: the output could not be fetched (it may come later,
+	// or from another peer).
+	errNoOutput = errors.New("output not fetched")
+	// errNoEvaluator: the subnet's evaluator could not be had.
+	errNoEvaluator = errors.New("evaluator unavailable")
+)
+
+// runEvaluation fetches the output r reveals, within m's size cap and
+// asking r's miner first, and runs the evaluator on (seed, params, output)
+// with m's limits. The validator's evaluations and Verify's re-runs both
+// come from here, so that they agree bit for bit. The evaluator is asked
+// for only once the output is in: an output over the cap is a verdict that
+// needs none.
+//
+// # Errors
+//
+// errNoOutput or errNoEvaluator, wrapped; any other error means the run
+// did not finish (ctx ended, or the sandbox failed in a way that is not a
+// verdict).
+func (n *Node) runEvaluation(ctx context.Context, m *tasks.Manifest, evaluator func(context.Context) (*sandbox.Evaluator, error),
+	seed [32]byte, params []byte, r tasks.SubmissionReveal) (evalOutcome, error) {
+	out, size, err := n.fetchOutput(ctx, m, r)
+	switch {
+	case errors.Is(err, contentstore.ErrTooLarge):
+		// The output's size is a property of its CID: every validator
+		// refuses it alike, so it is a verdict, not a failure.
+		return evalOutcome{Error: truncateUTF8(fmt.Sprintf("output larger than the manifest's max_fetch_bytes (%d): %v", m.MaxFetchBytes, err), tasks.MaxVerdictLen)}, nil
+	case err != nil:
+		return evalOutcome{}, fmt.Errorf("%w: %w", errNoOutput, err)
+	}
+	defer out.Close()
+	ev, err := evaluator(ctx)
+	if err != nil {
+		return evalOutcome{}, fmt.Errorf("%w: %w", errNoEvaluator, err)
+	}
+	lim := sandbox.Limits{Fuel: m.Limits.Fuel, MemoryPages: m.Limits.MemoryPages, OutputBytes: int(m.Limits.OutputBytes)}
+	res, err := ev.Evaluate(ctx, sandbox.Input{Seed: seed, Task: params, Output: out, OutputSize: size}, lim)
+	switch {
+	case err == nil:
+		n.metrics.observeEval(res.Fuel, res.Duration)
+		return evalOutcome{Score: res.Score, Fuel: res.Fuel}, nil
+	case sandbox.IsVerdict(err):
+		n.metrics.observeEval(res.Fuel, res.Duration)
+		return evalOutcome{Fuel: res.Fuel, Error: truncateUTF8(err.Error(), tasks.MaxVerdictLen)}, nil
+	default:
+		return evalOutcome{}, err
+	}
 }
 
 // holdsEvaluation reports whether f holds ev as its validator's evaluation.
@@ -272,7 +315,7 @@ func (f *follower) holdsEvaluation(ev tasks.Evaluation) bool {
 
 // fetchOutput fetches a revealed output into the store, asking its miner
 // first, and returns it as a file to read from.
-func (n *Node) fetchOutput(ctx context.Context, f *follower, r tasks.SubmissionReveal) (*os.File, int64, error) {
+func (n *Node) fetchOutput(ctx context.Context, m *tasks.Manifest, r tasks.SubmissionReveal) (*os.File, int64, error) {
 	c, err := contentstore.ParseCID(r.Output.String())
 	if err != nil {
 		return nil, 0, err
@@ -281,7 +324,7 @@ func (n *Node) fetchOutput(ctx context.Context, f *follower, r tasks.SubmissionR
 	defer cancel()
 	var got int64
 	err = n.exch.Fetch(fctx, c, contentstore.FetchOptions{
-		MaxBytes: int64(f.manifest.MaxFetchBytes),
+		MaxBytes: int64(m.MaxFetchBytes),
 		First:    gossip.AddrInfo{ID: gossip.PeerID(r.Miner.Bytes())},
 		Progress: func(b int64) { got = b },
 	})
@@ -314,11 +357,22 @@ func (n *Node) evaluator(ctx context.Context, f *follower) (*sandbox.Evaluator, 
 	if f.round.evaluator != nil {
 		return f.round.evaluator, nil
 	}
+	ev, err := n.loadEvaluator(ctx, f.manifest)
+	if err != nil {
+		return nil, err
+	}
+	f.round.evaluator = ev
+	return ev, nil
+}
+
+// loadEvaluator compiles m's evaluator, fetching it from peers if the
+// store lacks it. The caller closes it.
+func (n *Node) loadEvaluator(ctx context.Context, m *tasks.Manifest) (*sandbox.Evaluator, error) {
 	sb, err := n.sandbox(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c, err := contentstore.ParseCID(f.manifest.Evaluator.String())
+	c, err := contentstore.ParseCID(m.Evaluator.String())
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +394,6 @@ func (n *Node) evaluator(ctx context.Context, f *follower) (*sandbox.Evaluator, 
 	if err != nil {
 		return nil, fmt.Errorf("load evaluator %s: %w", c, err)
 	}
-	f.round.evaluator = ev
 	return ev, nil
 }
 

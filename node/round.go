@@ -162,8 +162,10 @@ func (n *Node) advance(ctx context.Context, f *follower) {
 	n.progressAnswers(ctx, f)
 	n.snapshot(ctx, f)
 	if n.cfg.Validator.Enabled {
-		n.publishTasks(ctx, f)
-		n.evaluateAnswers(f)
+		if n.cfg.Validator.Weights == WeightsFromEvaluations {
+			n.publishTasks(ctx, f)
+			n.evaluateAnswers(f)
+		}
 		n.commitWeights(ctx, f)
 		n.revealWeights(ctx, f)
 	}
@@ -264,6 +266,9 @@ func (n *Node) commitWeights(ctx context.Context, f *follower) {
 	if err != nil {
 		n.log.Error("weights state unreadable", "subnet", f.subnet, "epoch", e, "err", err)
 		return
+	}
+	if !ok && n.cfg.Validator.Weights == WeightsFromAPI {
+		return // SetWeights writes the document
 	}
 	if !ok {
 		me := n.signer.PeerID()
