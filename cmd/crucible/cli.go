@@ -38,6 +38,7 @@ type command struct {
 
 func commands() []*command {
 	return []*command{
+		{name: "testnet", summary: "run an offline local network: dev chain, example subnet, validators and miners", run: runTestnet},
 		{name: "eval", summary: "check and run WASM evaluators in the sandbox", sub: []*command{
 			{name: "check", summary: "validate an evaluator and show its ABI, imports, exports and limits", run: runEvalCheck},
 			{name: "run", summary: "run an evaluator once and print score, fuel, log and time", run: runEvalRun},
@@ -71,6 +72,7 @@ func commands() []*command {
 			{name: "anchors", summary: "list a subnet's anchored epochs and conflicts", run: runChainAnchors},
 			{name: "verify", summary: "check an anchor receipt against the chain", run: runChainVerify},
 		}},
+		{name: "subnet", summary: "create new subnets", sub: []*command{{name: "new", summary: "create a subnet NAME from the linreg example and build it", run: runSubnetNew}}},
 		{name: "init", summary: "create a node's data directory: identity, API token, config", run: runInit},
 		{name: "run", summary: "run a node on the data directory until Ctrl-C", run: runRun},
 		{name: "status", summary: "show the running node's status", run: runStatus},
@@ -78,6 +80,7 @@ func commands() []*command {
 		{name: "topics", summary: "list the running node's gossip topics and counters", run: runTopics},
 		{name: "metagraph", summary: "show a subnet's neurons and their last epoch's results", run: runMetagraph},
 		{name: "epochs", summary: "list a subnet's finished epochs, their records and anchors", run: runEpochs},
+		{name: "verify", summary: "check anchored epochs: the record against its anchor, consensus and evaluations re-run", run: runVerify},
 		{name: "config", summary: "the node configuration", sub: []*command{
 			{name: "show", summary: "print the configuration after file, environment and flags", run: runConfigShow},
 		}},
@@ -198,7 +201,10 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err) // a bad command line: exit 2
 		}
 		args = fs.Args()
 		if len(args) == 0 {
