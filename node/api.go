@@ -264,7 +264,7 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 	n.followMu.Unlock()
 	for _, f := range fs {
 		f.mu.Lock()
-		h := f.head
+		h := f.acted
 		f.mu.Unlock()
 		s.Subnets = append(s.Subnets, SubnetStatus{Subnet: f.subnet, Name: f.manifest.Name, Head: h, Epoch: f.clock.EpochAt(h)})
 	}

@@ -51,6 +51,7 @@ type follower struct {
 
 	mu      sync.Mutex
 	head    uint64                  // the latest confirmed block seen
+	acted   uint64                  // the head the round last finished a step at
 	since   uint64                  // the head when this process began following
 	neurons map[string]chain.Neuron // active neurons by binary peer ID
 	books   map[uint64]*tasks.Book

@@ -304,7 +304,13 @@ func (n *Node) refreshFollowers(ctx context.Context) {
 			n.log.Warn("chain read failed; keeping the last view", "subnet", f.subnet, "err", err)
 			continue
 		}
+		f.mu.Lock()
+		head := f.head
+		f.mu.Unlock()
 		n.advance(ctx, f)
+		f.mu.Lock()
+		f.acted = max(f.acted, head)
+		f.mu.Unlock()
 	}
 }
 

@@ -46,6 +46,7 @@ type roundState struct {
 	failures  map[string]int  // failed fetches per answer
 	settled   map[string]bool // answers given up on
 	anchoring map[uint64]bool // epochs with an anchor in flight
+	warming   bool            // the evaluator's compilation has been started
 	turns     map[uint64]turn // when this node may anchor each epoch
 
 	evalMu sync.Mutex // held while the evaluator compiles
@@ -163,6 +164,7 @@ func (n *Node) advance(ctx context.Context, f *follower) {
 	n.snapshot(ctx, f)
 	if n.cfg.Validator.Enabled {
 		if n.cfg.Validator.Weights == WeightsFromEvaluations {
+			n.warmEvaluator(f)
 			n.publishTasks(ctx, f)
 			n.evaluateAnswers(f)
 		}
@@ -170,6 +172,23 @@ func (n *Node) advance(ctx context.Context, f *follower) {
 		n.revealWeights(ctx, f)
 	}
 	n.finishEpochs(ctx, f)
+}
+
+// warmEvaluator compiles the subnet's evaluator in the background the
+// first time a validator's round runs, so that the first answers of the
+// first epoch do not wait for the compiler (seconds for a Go module).
+func (n *Node) warmEvaluator(f *follower) {
+	f.round.mu.Lock()
+	start := !f.round.warming
+	f.round.warming = true
+	f.round.mu.Unlock()
+	if start {
+		n.background(func() {
+			if _, err := n.evaluator(n.life, f); err != nil && n.life.Err() == nil {
+				n.log.Warn("evaluator not compiled yet; will try when the first answer comes", "subnet", f.subnet, "err", err)
+			}
+		})
+	}
 }
 
 // snapshot stores the neurons of the current epoch as of its first block:
