@@ -214,18 +214,7 @@ func (n *Node) snapshot(ctx context.Context, f *follower) {
 		n.log.Warn("stake snapshot not read; will retry", "subnet", f.subnet, "epoch", e, "err", err)
 		return
 	}
-	ns = []tasks.Neuron{}
-	for _, c := range cns {
-		if !c.Active {
-			continue
-		}
-		p, err := tasks.PeerIDFromBytes(c.PeerID)
-		if err != nil {
-			continue // not a peer ID any node could speak for
-		}
-		ns = append(ns, tasks.Neuron{UID: c.UID, Peer: p, Stake: gwei(c.Stake), RegisteredAt: c.RegisteredAt})
-	}
-	if err := n.state.Put(key, ns); err != nil {
+	if err := n.state.Put(key, neuronsOf(cns)); err != nil {
 		n.log.Error("stake snapshot not stored", "subnet", f.subnet, "epoch", e, "err", err)
 	}
 }
@@ -274,7 +263,10 @@ func (n *Node) commitWeights(ctx context.Context, f *follower) {
 	f.mu.Unlock()
 	e := f.clock.EpochAt(head)
 	sched, err := f.manifest.Timing.Schedule(f.clock.FirstBlock(e))
-	if err != nil || !registered || head < sched.SubmissionReveal.Close || head >= sched.WeightCommit.Close {
+	// Weights from evaluations wait for the answers' reveals; weights
+	// from the API are committed as soon as they are posted.
+	early := head < sched.SubmissionReveal.Close && n.cfg.Validator.Weights == WeightsFromEvaluations
+	if err != nil || !registered || early || head >= sched.WeightCommit.Close {
 		return
 	}
 	n.roundMu.Lock()
@@ -365,19 +357,25 @@ func (n *Node) weightsOf(f *follower, e uint64, evals []tasks.Evaluation) ([]tas
 		}
 		f.mu.Unlock()
 	}
+	return f.manifest.Scoring.Weights(scoresOf(f.manifest, ns, evals))
+}
+
+// scoresOf sums one validator's evaluations into a score per miner uid,
+// as the scoring rule takes them: a miner's score is the sum of its scores
+// over the validator's tasks divided by TasksPerEpoch, so a task left
+// unanswered counts as 0. Miners not among ns are not rated.
+func scoresOf(m *tasks.Manifest, ns []tasks.Neuron, evals []tasks.Evaluation) map[uint32]float64 {
 	uid := map[tasks.PeerID]uint32{}
 	for _, nr := range ns {
 		uid[nr.Peer] = nr.UID
 	}
 	scores := map[uint32]float64{}
 	for _, ev := range evals {
-		u, ok := uid[ev.Miner]
-		if !ok {
-			continue
+		if u, ok := uid[ev.Miner]; ok {
+			scores[u] += ev.Score / float64(m.TasksPerEpoch)
 		}
-		scores[u] += ev.Score / float64(f.manifest.TasksPerEpoch)
 	}
-	return f.manifest.Scoring.Weights(scores)
+	return scores
 }
 
 // holdsWeightCommit reports whether the Book of c's epoch holds c.

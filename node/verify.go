@@ -752,24 +752,16 @@ func sample(n, k int) ([]int, error) {
 // TasksPerEpoch. Such a validator may copy others' weights; that is for a
 // person to judge, so these are notes, not mismatches.
 func scoringNotes(m *tasks.Manifest, c *tasks.RecordContents) []string {
-	uid := map[tasks.PeerID]uint32{}
-	for _, nr := range c.Neurons {
-		uid[nr.Peer] = nr.UID
-	}
 	var notes []string
 	for _, wr := range c.WeightReveals {
-		scores := map[uint32]float64{}
-		evals := 0
+		var mine []tasks.Evaluation
 		for _, ev := range c.Evaluations {
-			if ev.Validator != wr.Validator {
-				continue
-			}
-			evals++
-			if u, ok := uid[ev.Miner]; ok {
-				scores[u] += ev.Score / float64(m.TasksPerEpoch)
+			if ev.Validator == wr.Validator {
+				mine = append(mine, ev)
 			}
 		}
-		want, err := m.Scoring.Weights(scores)
+		evals := len(mine)
+		want, err := m.Scoring.Weights(scoresOf(m, c.Neurons, mine))
 		switch {
 		case err == nil && slices.Equal(want, wr.Weights):
 		case evals == 0:

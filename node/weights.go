@@ -40,20 +40,40 @@ func (n *Node) SetWeights(ctx context.Context, subnet uint64, scores map[uint32]
 	if err != nil {
 		return 0, [32]byte{}, err
 	}
-	f.mu.Lock()
-	head := f.head
-	_, registered := f.neurons[string(n.signer.PeerID().Bytes())]
-	f.mu.Unlock()
-	if !registered {
-		return 0, [32]byte{}, fmt.Errorf("%w: this node has no uid in subnet %d; register it first (crucible chain register)", ErrWeights, subnet)
-	}
-	e := f.clock.EpochAt(head)
 	ws, err := tasks.NormalizeWeights(scores)
 	if err != nil {
 		return 0, [32]byte{}, fmt.Errorf("%w: %v", ErrWeights, err)
 	}
 	if len(ws) == 0 {
 		return 0, [32]byte{}, fmt.Errorf("%w: every weight is zero; post at least one positive weight", ErrWeights)
+	}
+	// What every peer will check of the commit and the reveal, checked
+	// here, so that a 200 means weights that will count.
+	me := n.signer.PeerID()
+	f.mu.Lock()
+	head := f.head
+	_, registered := f.neurons[string(me.Bytes())]
+	var refused error
+	if registered {
+		if refused = f.permit(me, "weight commit"); refused == nil {
+			refused = f.knownUIDs(ws)
+		}
+	}
+	f.mu.Unlock()
+	if !registered {
+		return 0, [32]byte{}, fmt.Errorf("%w: this node has no uid in subnet %d; register it first (crucible chain register)", ErrWeights, subnet)
+	}
+	if refused != nil {
+		return 0, [32]byte{}, fmt.Errorf("%w: %v", ErrWeights, refused)
+	}
+	e := f.clock.EpochAt(head)
+	sched, err := f.manifest.Timing.Schedule(f.clock.FirstBlock(e))
+	if err != nil {
+		return 0, [32]byte{}, err
+	}
+	if head+commitMargin >= sched.WeightCommit.Close {
+		return 0, [32]byte{}, fmt.Errorf("%w: epoch %d's commit window closes at block %d and the chain is at %d, too late to reach every peer; post again in epoch %d",
+			ErrWeights, e, sched.WeightCommit.Close, head, e+1)
 	}
 	salt, err := tasks.NewSalt()
 	if err != nil {
@@ -84,8 +104,8 @@ func (n *Node) SetWeights(ctx context.Context, subnet uint64, scores map[uint32]
 	case ok:
 		return 0, [32]byte{}, fmt.Errorf("%w: weights for epoch %d are committed already (one commit per epoch); post again in epoch %d", ErrWeights, e, e+1)
 	}
-	// Publish now rather than at the next tick; commitWeights checks the
-	// window and retries on later ticks if this fails.
+	// Publish now rather than at the next tick; commitWeights retries on
+	// later ticks while the window is open if this fails.
 	n.commitWeights(ctx, f)
 	n.log.Info("weights posted", "subnet", subnet, "epoch", e, "weights", len(ws))
 	return e, c.Commit, nil
@@ -126,8 +146,7 @@ func (n *Node) Submissions(subnet, e uint64) ([]Submission, error) {
 	return out, nil
 }
 
-// Head is the chain block the node last acted on for subnet: where its
-// round is.
+// Head is the latest chain block the node has read for subnet.
 func (n *Node) Head(subnet uint64) (uint64, error) {
 	f, err := n.follower(subnet)
 	if err != nil {

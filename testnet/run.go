@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -129,7 +131,10 @@ func (nw *Network) collect(ctx context.Context) error {
 			first[a.Epoch] = a
 		}
 	}
-	for e, a := range first {
+	// In epoch order, and never one before an earlier one that is not
+	// shown yet: Epochs is in the order epochs end.
+	for _, e := range slices.Sorted(maps.Keys(first)) {
+		a := first[e]
 		nw.mu.Lock()
 		done := nw.shown[e]
 		nw.mu.Unlock()
@@ -141,7 +146,7 @@ func (nw *Network) collect(ctx context.Context) error {
 		}
 		view, err := nw.record(ctx, e, a)
 		if err != nil {
-			continue // the nodes have not settled it yet; next block
+			return nil // the nodes have not settled it yet; next block
 		}
 		ev := EpochView{Epoch: e, Record: view.CID, Tx: a.TxHash.String(), Block: a.Block, Anchors: count[e], View: view}
 		nw.mu.Lock()
@@ -185,7 +190,7 @@ func (nw *Network) record(ctx context.Context, e uint64, a chain.Anchor) (node.R
 	return node.RecordView{}, fmt.Errorf("no node shows the record of epoch %d yet", e)
 }
 
-// Epochs are the anchored epochs seen so far, in the order they landed.
+// Epochs are the anchored epochs seen so far, in epoch order.
 func (nw *Network) Epochs() []EpochView {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
@@ -251,7 +256,9 @@ func (nw *Network) show(w io.Writer, ev EpochView) {
 	for _, n := range v.Neurons {
 		idx, role := "-", "-"
 		if m := nw.MemberOf(n.Peer); m != nil {
+			nw.mu.Lock()
 			idx, role = fmt.Sprint(m.Index), m.Label
+			nw.mu.Unlock()
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t\n", n.UID, idx, role, float64(n.Stake)/1e9,
 			n.ValidatorTrust, n.Consensus, n.Incentive, n.Dividends, n.Emission)

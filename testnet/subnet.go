@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/crucible-net/crucible/tasks"
@@ -32,7 +33,7 @@ type Subnet struct {
 	// Evaluator is the WebAssembly module.
 	Evaluator []byte
 	// Validators and Miners are the roles the testnet hands out, in
-	// order; a network with more nodes than roles reuses the last one.
+	// order; a network with more nodes than roles cycles through them.
 	Validators []Role
 	Miners     []Role
 }
@@ -162,28 +163,75 @@ func LoadSubnet(ctx context.Context, dir, network string) (*Subnet, error) {
 }
 
 // buildEvaluator builds the missing module wasm from the Go package in
-// its directory, as the examples' go:generate lines do.
+// its directory, with the go build of its main.go's //go:generate line.
 func buildEvaluator(ctx context.Context, wasm string) error {
 	pkg := filepath.Dir(wasm)
-	if _, err := os.Stat(filepath.Join(pkg, "main.go")); err != nil {
+	src, err := os.ReadFile(filepath.Join(pkg, "main.go"))
+	if err != nil {
 		return fmt.Errorf("%w: no evaluator module %s and no Go package beside it to build it from", ErrSubnet, wasm)
 	}
-	cmd := exec.CommandContext(ctx, goTool(), "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false", "-o", wasm, ".")
+	env, args, err := EvaluatorBuild(src)
+	if err != nil {
+		return fmt.Errorf("%w: no evaluator module %s, and %v", ErrSubnet, wasm, err)
+	}
+	goCmd, err := GoCommand()
+	if err != nil {
+		return fmt.Errorf("%w: no evaluator module %s to run, and %v", ErrSubnet, wasm, err)
+	}
+	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = pkg
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	cmd.Env = append(os.Environ(), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%w: build the evaluator in %s: %v\n%s", ErrSubnet, pkg, err, out)
 	}
 	return nil
 }
 
-// goTool is the go command: the one that built this program if it is
-// still there, else the one on PATH.
-func goTool() string {
+// ErrNoGo: no Go toolchain to build a subnet's programs or evaluator with.
+var ErrNoGo = errors.New("no Go toolchain found: install Go (https://go.dev/dl/) or put it on PATH")
+
+// GoCommand returns the go command: the one on PATH, else the one of the
+// toolchain this binary was built with, if it is still there.
+func GoCommand() (string, error) {
 	if p, err := exec.LookPath("go"); err == nil {
-		return p
+		return p, nil
 	}
-	return "go"
+	exe := "go"
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	// Deprecated, but a fair guess when go is not on PATH.
+	if root := runtime.GOROOT(); root != "" {
+		p := filepath.Join(root, "bin", exe)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", ErrNoGo
+}
+
+// EvaluatorBuild reads the //go:generate line of the evaluator's main.go,
+// "env K=V ... go build ...", so that the subnet is built exactly as its
+// go generate will build it later.
+func EvaluatorBuild(src []byte) (env, args []string, err error) {
+	for line := range strings.Lines(string(src)) {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:generate ")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) > 0 && f[0] == "env" {
+			f = f[1:]
+			for len(f) > 0 && strings.Contains(f[0], "=") {
+				env, f = append(env, f[0]), f[1:]
+			}
+		}
+		if len(f) >= 2 && f[0] == "go" && f[1] == "build" {
+			return env, f[1:], nil
+		}
+		env = nil
+	}
+	return nil, nil, errors.New("the evaluator's main.go has no //go:generate line that runs go build")
 }
 
 // buildPrograms builds every program the roles name into bin and returns
@@ -195,11 +243,17 @@ func (s *Subnet) buildPrograms(ctx context.Context, bin string) (map[string]stri
 			continue
 		}
 		src := filepath.Join(s.Dir, r.Program)
-		exe := filepath.Join(bin, strings.ReplaceAll(filepath.Clean(r.Program), string(filepath.Separator), "-"))
-		cmd := exec.CommandContext(ctx, goTool(), "build", "-o", exe, ".")
+		// Numbered, so that two directories with one base name do not
+		// overwrite each other's executable.
+		exe := filepath.Join(bin, fmt.Sprintf("%d-%s", len(out), filepath.Base(filepath.Clean(r.Program))))
+		goCmd, err := GoCommand()
+		if err != nil {
+			return nil, fmt.Errorf("%w: the subnet's programs are Go packages, and %v", ErrSubnet, err)
+		}
+		cmd := exec.CommandContext(ctx, goCmd, "build", "-o", exe, ".")
 		cmd.Dir = src
 		if b, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("%w: build program %s: %v\n%s(the testnet builds each program with the go command; is Go installed?)", ErrSubnet, src, err, b)
+			return nil, fmt.Errorf("%w: build program %s: %v\n%s", ErrSubnet, src, err, b)
 		}
 		out[r.Program] = exe
 	}

@@ -136,10 +136,12 @@ type Network struct {
 	members  []*Member
 	http     *http.Client
 
-	mu      sync.Mutex
-	epochs  []EpochView
-	shown   map[uint64]bool
-	blocked string // why the chain last waited, for the live view
+	mu     sync.Mutex // guards epochs, shown, and members' Role and Label
+	epochs []EpochView
+	shown  map[uint64]bool
+	// progMu serializes starting and stopping programs (SetRole, Close).
+	progMu sync.Mutex
+	closed bool // under progMu
 
 	closeOnce sync.Once
 	closeErr  error
@@ -167,6 +169,9 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	}()
 	if nw.sub, err = LoadSubnet(ctx, cfg.Subnet, node.DefaultNetwork); err != nil {
 		return nil, err
+	}
+	if _, err := withTempo(nw.sub.Manifest.Timing, cfg.Tempo).Schedule(0); err != nil {
+		return nil, fmt.Errorf("%w: --tempo %d does not fit the subnet's windows: %v", ErrConfig, cfg.Tempo, err)
 	}
 	if err := nw.makeDir(); err != nil {
 		return nil, err
@@ -392,7 +397,7 @@ func (nw *Network) startNode(ctx context.Context, m *Member, boot []string) erro
 	if nw.cfg.Processes {
 		cmd := exec.Command(nw.cfg.Crucible, "--data-dir", m.Dir, "run")
 		cmd.Stdout, cmd.Stderr = logs, logs
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // Ctrl-C reaches the testnet, which stops it
+		cmd.SysProcAttr = procAttr() // Ctrl-C reaches the testnet, which stops it
 		if err := cmd.Start(); err != nil {
 			logs.Close()
 			return fmt.Errorf("start node %d: %w", m.Index, err)
@@ -448,7 +453,7 @@ func (nw *Network) startProgram(m *Member) error {
 		return err
 	}
 	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		logs.Close()
 		return fmt.Errorf("start %s for node %d: %w", m.Role.Program, m.Index, err)
@@ -482,10 +487,17 @@ func (nw *Network) SetRole(i int, r Role) error {
 	if r.Program != "" && nw.programs[r.Program] == "" {
 		return fmt.Errorf("%w: program %q was not built; it must be one the subnet's roles name", ErrConfig, r.Program)
 	}
+	nw.progMu.Lock()
+	defer nw.progMu.Unlock()
+	if nw.closed {
+		return fmt.Errorf("%w: the network is closed", ErrConfig)
+	}
 	m := nw.members[i]
 	stopProgram(m)
+	nw.mu.Lock()
 	m.Role = r
 	m.Label = label(m, i)
+	nw.mu.Unlock()
 	return nw.startProgram(m)
 }
 
@@ -494,6 +506,9 @@ func (nw *Network) SetRole(i int, r Role) error {
 func (nw *Network) writeObserver(boot []string) error {
 	dir := nw.ObserverDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if _, err := gossip.LoadIdentity(dir); err != nil {
 		return err
 	}
 	obs := &Member{Index: nw.cfg.Nodes} // the spare dev account
@@ -544,6 +559,9 @@ func (nw *Network) get(ctx context.Context, url string, out any) error {
 // than once.
 func (nw *Network) Close() error {
 	nw.closeOnce.Do(func() {
+		nw.progMu.Lock()
+		nw.closed = true
+		nw.progMu.Unlock()
 		var wg sync.WaitGroup
 		for _, m := range nw.members {
 			wg.Add(1)

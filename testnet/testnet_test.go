@@ -3,6 +3,7 @@ package testnet
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -147,7 +148,9 @@ func TestLinregTestnet(t *testing.T) {
 	// An observer that joins now verifies every epoch.
 	obs := startObserver(t, ctx, nw)
 	for _, ev := range all {
-		rep, err := obs.Verify(ctx, node.VerifyOptions{Subnet: nw.Subnet(), Epoch: ev.Epoch, All: true})
+		vctx, vcancel := context.WithTimeout(ctx, time.Minute) // a lost peer fails the test rather than hanging it
+		rep, err := obs.Verify(vctx, node.VerifyOptions{Subnet: nw.Subnet(), Epoch: ev.Epoch, All: true})
+		vcancel()
 		if err != nil {
 			t.Fatalf("verify epoch %d: %v", ev.Epoch, err)
 		}
@@ -247,7 +250,11 @@ func TestProcesses(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	exe := t.TempDir() + "/crucible"
-	build := exec.CommandContext(ctx, goTool(), "build", "-o", exe, "../cmd/crucible")
+	goCmd, err := GoCommand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := exec.CommandContext(ctx, goCmd, "build", "-o", exe, "../cmd/crucible")
 	if b, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build crucible: %v\n%s", err, b)
 	}
@@ -262,11 +269,12 @@ func TestProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	t.Cleanup(func() {
+		nw.Close() // after a failure; idempotent
 		if t.Failed() {
 			t.Logf("live view:\n%s", out.String())
 		}
-	}()
+	})
 	if err := nw.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -278,6 +286,14 @@ func TestProcesses(t *testing.T) {
 			t.Fatalf("node %d is not a process", m.Index)
 		}
 	}
+	// The README's verify command, from the observer's data dir: every
+	// anchored epoch, every evaluation re-run.
+	verify := exec.CommandContext(ctx, exe, "--data-dir", nw.ObserverDir(), "verify", fmt.Sprint(nw.Subnet()), "--all")
+	b, err := verify.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "OK") {
+		t.Errorf("crucible verify: %v\n%s", err, b)
+	}
+	t.Logf("crucible verify:\n%s", b)
 	if err := nw.Close(); err != nil {
 		t.Fatal(err)
 	}

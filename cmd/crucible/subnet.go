@@ -11,12 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 
 	"github.com/crucible-net/crucible/examples/linreg"
 	"github.com/crucible-net/crucible/tasks"
+	"github.com/crucible-net/crucible/testnet"
 )
 
 const (
@@ -383,58 +383,11 @@ func writeNew(name string, b []byte) error {
 	return err
 }
 
-// errNoGo: no Go toolchain to build the new subnet with.
-var errNoGo = errors.New("no Go toolchain found: install Go (https://go.dev/dl/) or put it on PATH")
-
-// findGo returns the go command: the one on PATH, else the one of the
-// toolchain this binary was built with, if it is still there.
-func findGo() (string, error) {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p, nil
-	}
-	exe := "go"
-	if runtime.GOOS == "windows" {
-		exe += ".exe"
-	}
-	// Deprecated, but a fair guess when go is not on PATH.
-	if root := runtime.GOROOT(); root != "" {
-		p := filepath.Join(root, "bin", exe)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", errNoGo
-}
-
-// evaluatorBuild reads the //go:generate line of the evaluator's main.go,
-// "env K=V ... go build ...", so that the subnet is built exactly as its
-// go generate will build it later.
-func evaluatorBuild(src []byte) (env, args []string, err error) {
-	for line := range strings.Lines(string(src)) {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:generate ")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) > 0 && f[0] == "env" {
-			f = f[1:]
-			for len(f) > 0 && strings.Contains(f[0], "=") {
-				env, f = append(env, f[0]), f[1:]
-			}
-		}
-		if len(f) >= 2 && f[0] == "go" && f[1] == "build" {
-			return env, f[1:], nil
-		}
-		env = nil
-	}
-	return nil, nil, errors.New("the evaluator's main.go has no //go:generate line that runs go build")
-}
-
 // build makes the directory complete: a tidy go.mod for a module of its
 // own, every package compiled, and evaluator/evaluator.wasm. It returns
 // the go version that built the evaluator, or "" without a toolchain.
 func (s *subnetPlan) build(e *env) (string, error) {
-	goCmd, err := findGo()
+	goCmd, err := testnet.GoCommand()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "crucible subnet new: %v\nthe sources are in %s: build them with %s\n", err, s.target, s.buildHint())
 		return "", nil
@@ -443,7 +396,7 @@ func (s *subnetPlan) build(e *env) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	wasmEnv, wasmArgs, err := evaluatorBuild(src)
+	wasmEnv, wasmArgs, err := testnet.EvaluatorBuild(src)
 	if err != nil {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/crucible-net/crucible/examples/linreg"
+	"github.com/crucible-net/crucible/testnet"
 )
 
 func TestSubnetNewRefuses(t *testing.T) {
@@ -210,7 +211,7 @@ func TestSubnetTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, args, err := evaluatorBuild(src)
+	env, args, err := testnet.EvaluatorBuild(src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +227,7 @@ func TestSubnetNewBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go build, go vet and go test")
 	}
-	goCmd, err := findGo()
+	goCmd, err := testnet.GoCommand()
 	if err != nil {
 		t.Skip(err)
 	}

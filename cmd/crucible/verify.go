@@ -42,11 +42,8 @@ func runVerify(e *env, args []string) error {
 	record := fs.String("record", "", "verify the record with this CID; its header names the subnet and epoch")
 	flags := addConfigFlags(fs)
 	pos, err := parseFlags(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	targets, allOfSubnet, err := verifyTargets(fs, pos, *record, *all, *sample)
 	if err != nil {
@@ -148,6 +145,12 @@ func observerNode(ctx context.Context, e *env, dir string, flags map[string]stri
 		return nil, err
 	}
 	cfg.Validator.Enabled, cfg.Miner.Command, cfg.Subnets = false, nil, nil
+	if _, ok := flags["p2p.mdns"]; !ok && e.getenv("CRUCIBLE_P2P_MDNS") == "" {
+		// An observer finds the network through its bootstrap peers;
+		// mDNS would multicast on the local network (--p2p.mdns=true
+		// turns it on).
+		cfg.P2P.MDNS = false
+	}
 	if _, ok := flags["log.level"]; !ok && e.getenv("CRUCIBLE_LOG_LEVEL") == "" {
 		cfg.Log.Level = "warn"
 	}

@@ -52,9 +52,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.tokenFile, "token-file", "", "file holding the node's API token (<data-dir>/api.token)")
 	fs.Uint64Var(&cfg.subnet, "subnet", 0, "subnet number")
 	fs.DurationVar(&cfg.poll, "poll", 300*time.Millisecond, "how often to read the metagraph")
-	// The testnet passes the same flags to every program; a copier has no
-	// quality to switch.
-	fs.String("quality-file", "", "ignored")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
