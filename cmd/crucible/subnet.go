@@ -36,9 +36,10 @@ const (
 )
 
 const subnetNewSummary = `Create a new subnet NAME from the linreg example: its README, subnet.json,
-the shared task model, the WASM evaluator with its test data, the miner and
-the weight-copying validator, with every "linreg" renamed to NAME. Then
-build it, evaluator.wasm included, so the directory is ready for a testnet.
+the shared task model and node API client, the WASM evaluator with its test
+data, the miner and the weight-copying validator, with every "linreg" renamed
+to NAME. Then build it, evaluator.wasm included, so the directory is ready
+for a testnet.
 
 NAME is 1 to 64 of a-z, 0-9 and '-', starting with a letter. The subnet is
 written to --dir, or ./NAME; an existing directory must be empty.

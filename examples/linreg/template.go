@@ -5,8 +5,8 @@ package linreg
 import "embed"
 
 // Template is the example's source tree, rooted at this directory:
-// README.md, subnet.json, model/, evaluator/ (sources and testdata) and
-// the miner/ and copier/ programs. It holds sources only: evaluator.wasm
+// README.md, subnet.json, model/, evaluator/ (sources and testdata), the
+// miner/ and copier/ programs and the client/ package they share. It holds sources only: evaluator.wasm
 // and its toolchain note are build output, which the new subnet builds
 // for itself with its own name and import paths compiled in.
 //
@@ -20,4 +20,5 @@ import "embed"
 //go:embed evaluator/*.go evaluator/testdata
 //go:embed miner/*.go
 //go:embed copier/*.go
+//go:embed client/*.go
 var Template embed.FS

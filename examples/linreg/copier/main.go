@@ -8,13 +8,13 @@
 // yesterday's miners, and its dividends fall behind.
 //
 // Its node must be configured to take its weights from the API (the
-// testnet's "weights": "api"). It uses the standard library only:
+// testnet's "weights": "api"). It uses the standard library and
+// examples/linreg/client only, so a local testnet builds it in a second:
 //
 //	copier -api http://127.0.0.1:4171 -token-file ~/.crucible/api.token -subnet 0
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,12 +22,12 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/crucible-net/crucible/examples/linreg/client"
 )
 
 func main() {
@@ -37,20 +37,17 @@ func main() {
 	os.Exit(code)
 }
 
+// config is the copier's flags.
 type config struct {
-	api       string
-	tokenFile string
-	subnet    uint64
-	poll      time.Duration
+	api  client.API // -api, -token-file, -subnet
+	poll time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("copier", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.api, "api", "http://127.0.0.1:4171", "the node's API base URL")
-	fs.StringVar(&cfg.tokenFile, "token-file", "", "file holding the node's API token (<data-dir>/api.token)")
-	fs.Uint64Var(&cfg.subnet, "subnet", 0, "subnet number")
+	cfg.api.RegisterFlags(fs)
 	fs.DurationVar(&cfg.poll, "poll", 300*time.Millisecond, "how often to read the metagraph")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -75,7 +72,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "copier:", err)
 		return 2
 	}
-	c := &copier{cfg: cfg, api: strings.TrimSuffix(cfg.api, "/"), http: &http.Client{Timeout: 15 * time.Second}, log: log.New(stderr, "", 0)}
+	c := &copier{cfg: cfg, log: log.New(stderr, "", 0)}
 	c.run(ctx)
 	return 0
 }
@@ -111,10 +108,8 @@ func copyWeights(mg metagraph) []weight {
 }
 
 type copier struct {
-	cfg  config
-	api  string
-	http *http.Client
-	log  *log.Logger
+	cfg config
+	log *log.Logger
 
 	copied    *uint64 // the last metagraph epoch acted on
 	committed *uint64 // the last epoch the node committed weights for
@@ -139,7 +134,7 @@ func (c *copier) run(ctx context.Context) {
 // copied yet, posts its consensus as this validator's weights.
 func (c *copier) step(ctx context.Context) {
 	var mg metagraph
-	if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/subnets/%d/metagraph", c.cfg.subnet), nil, &mg); err != nil {
+	if err := c.cfg.api.Get(ctx, fmt.Sprintf("/v1/subnets/%d/metagraph", c.cfg.api.Subnet), &mg); err != nil {
 		if ctx.Err() == nil {
 			c.logOnce("copier: metagraph: %v", err)
 		}
@@ -166,8 +161,8 @@ func (c *copier) step(ctx context.Context) {
 		Epoch  uint64 `json:"epoch"`
 		Commit string `json:"commit"`
 	}
-	err := c.do(ctx, http.MethodPost, fmt.Sprintf("/v1/subnets/%d/weights", c.cfg.subnet), body, &out)
-	var refused *apiError
+	err := c.cfg.api.Post(ctx, fmt.Sprintf("/v1/subnets/%d/weights", c.cfg.api.Subnet), "application/json", body, &out)
+	var refused *client.Error
 	switch {
 	case errors.As(err, &refused) && refused.Status/100 == 4:
 		// The node refused (weights committed already, window closed):
@@ -192,57 +187,4 @@ func (c *copier) logOnce(format string, args ...any) {
 		c.log.Print(msg)
 		c.lastErr = msg
 	}
-}
-
-// apiError is an answer of the node other than 2xx.
-type apiError struct {
-	Status int
-	Msg    string
-}
-
-func (e *apiError) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.Status, http.StatusText(e.Status), e.Msg)
-}
-
-// do sends a request to the node's API and decodes its JSON answer into
-// out. POSTs carry the bearer token, read from its file every time: the
-// node writes it when it first starts, which may be after the copier.
-func (c *copier) do(ctx context.Context, method, path string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.api+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	if method == http.MethodPost {
-		if c.cfg.tokenFile == "" {
-			return errors.New("no -token-file: POSTs to the node need its API token (<data-dir>/api.token)")
-		}
-		tok, err := os.ReadFile(c.cfg.tokenFile)
-		if err != nil {
-			return fmt.Errorf("read API token: %w", err)
-		}
-		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(b, &e) != nil || e.Error == "" {
-			e.Error = strings.TrimSpace(string(b))
-		}
-		return &apiError{Status: resp.StatusCode, Msg: e.Error}
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
-	}
-	return nil
 }

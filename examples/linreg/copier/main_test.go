@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/crucible-net/crucible/examples/linreg/client"
 )
 
 func TestCopyWeights(t *testing.T) {
@@ -93,7 +95,7 @@ func TestLateRecord(t *testing.T) {
 	four := uint64(4)
 	c := &copier{committed: &four}
 	fn := newFakeNode(t)
-	c.cfg, c.api, c.http = config{subnet: 2, tokenFile: fn.tokenFile}, fn.srv.URL, fn.srv.Client()
+	c.cfg = config{api: client.API{URL: fn.srv.URL, TokenFile: fn.tokenFile, Subnet: 2}}
 	fn.set(3, []float64{1}, 500, `{"error":"must not be called"}`)
 	c.step(context.Background())
 	if c.copied == nil || *c.copied != 3 {

@@ -1,21 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
-	"time"
+
+	"github.com/crucible-net/crucible/examples/linreg/client"
 )
 
-// A small client of the node's local HTTP API (node/openapi.yaml), with
-// only the calls a miner makes. It is written against the standard
-// library so the miner builds in a second.
+// The calls a miner makes to the node's local HTTP API (node/openapi.yaml),
+// and the JSON it reads. Package client sends them; only the task stream,
+// which stays open, builds its request here.
 
 // minerTask is one "task" event of the task stream (node.MinerTask).
 type minerTask struct {
@@ -52,92 +51,18 @@ type neuron struct {
 	Incentive float64 `json:"incentive"`
 }
 
-// apiError is an answer of the node other than 2xx.
-type apiError struct {
-	Status int
-	Msg    string
-}
-
-func (e *apiError) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.Status, http.StatusText(e.Status), e.Msg)
-}
-
-// requestTimeout bounds every call but the task stream.
-const requestTimeout = 15 * time.Second
-
-type client struct {
-	api       string // base URL, no trailing slash
-	tokenFile string
-	subnet    uint64
-	http      *http.Client
-}
-
-func newClient(api, tokenFile string, subnet uint64) *client {
-	return &client{api: strings.TrimSuffix(api, "/"), tokenFile: tokenFile, subnet: subnet, http: &http.Client{}}
-}
-
-// token reads the bearer token on every POST: the node writes the file
-// when it first starts, which may be after the miner.
-func (c *client) token() (string, error) {
-	if c.tokenFile == "" {
-		return "", errors.New("no -token-file: POSTs to the node need its API token (<data-dir>/api.token)")
-	}
-	b, err := os.ReadFile(c.tokenFile)
-	if err != nil {
-		return "", fmt.Errorf("read API token: %w", err)
-	}
-	return strings.TrimSpace(string(b)), nil
-}
-
-// do sends a request and decodes a JSON answer into out (if not nil).
-func (c *client) do(ctx context.Context, method, path, contentType string, body []byte, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, c.api+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	if method == http.MethodPost {
-		tok, err := c.token()
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(b, &e) != nil || e.Error == "" {
-			e.Error = strings.TrimSpace(string(b))
-		}
-		return &apiError{Status: resp.StatusCode, Msg: e.Error}
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
-	}
-	return nil
+// minerAPI is the node's API with the calls a miner makes, each a few
+// lines on client.API's Get and Post.
+type minerAPI struct {
+	client.API
 }
 
 // addContent imports a file into the node's store and returns its CID.
-func (c *client) addContent(ctx context.Context, file []byte) (string, error) {
+func (a *minerAPI) addContent(ctx context.Context, file []byte) (string, error) {
 	var out struct {
 		CID string `json:"cid"`
 	}
-	if err := c.do(ctx, http.MethodPost, "/v1/content", "application/octet-stream", file, &out); err != nil {
+	if err := a.Post(ctx, "/v1/content", "application/octet-stream", file, &out); err != nil {
 		return "", fmt.Errorf("add output: %w", err)
 	}
 	return out.CID, nil
@@ -145,55 +70,56 @@ func (c *client) addContent(ctx context.Context, file []byte) (string, error) {
 
 // answer commits output as this node's answer to task; it returns the
 // commit hash.
-func (c *client) answer(ctx context.Context, task, output string) (string, error) {
+func (a *minerAPI) answer(ctx context.Context, task, output string) (string, error) {
 	body, _ := json.Marshal(map[string]string{"task": task, "output": output})
 	var out struct {
 		Commit string `json:"commit"`
 	}
-	if err := c.do(ctx, http.MethodPost, fmt.Sprintf("/v1/subnets/%d/answers", c.subnet), "application/json", body, &out); err != nil {
+	if err := a.Post(ctx, fmt.Sprintf("/v1/subnets/%d/answers", a.Subnet), "application/json", body, &out); err != nil {
 		return "", err
 	}
 	return out.Commit, nil
 }
 
-func (c *client) submissions(ctx context.Context, epoch uint64) ([]submission, error) {
+func (a *minerAPI) submissions(ctx context.Context, epoch uint64) ([]submission, error) {
 	var out []submission
-	err := c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/subnets/%d/submissions?epoch=%d", c.subnet, epoch), "", nil, &out)
+	err := a.Get(ctx, fmt.Sprintf("/v1/subnets/%d/submissions?epoch=%d", a.Subnet, epoch), &out)
 	return out, err
 }
 
-func (c *client) metagraph(ctx context.Context) (metagraph, error) {
+func (a *minerAPI) metagraph(ctx context.Context) (metagraph, error) {
 	var out metagraph
-	err := c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/subnets/%d/metagraph", c.subnet), "", nil, &out)
+	err := a.Get(ctx, fmt.Sprintf("/v1/subnets/%d/metagraph", a.Subnet), &out)
 	return out, err
 }
 
 // peerID returns the node's peer ID.
-func (c *client) peerID(ctx context.Context) (string, error) {
+func (a *minerAPI) peerID(ctx context.Context) (string, error) {
 	var out struct {
 		PeerID string `json:"peer_id"`
 	}
-	err := c.do(ctx, http.MethodGet, "/v1/status", "", nil, &out)
+	err := a.Get(ctx, "/v1/status", &out)
 	return out.PeerID, err
 }
 
 // streamTasks reads the task stream once, calling fn for every task
 // event, until the stream ends, fails or ctx is done. connected reports
 // whether the node answered at all, so the caller resets its backoff.
-func (c *client) streamTasks(ctx context.Context, fn func(minerTask)) (connected bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/v1/subnets/%d/tasks", c.api, c.subnet), nil)
+func (a *minerAPI) streamTasks(ctx context.Context, fn func(minerTask)) (connected bool, err error) {
+	// No timeout but ctx: the stream stays open as long as the node runs.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.Endpoint(fmt.Sprintf("/v1/subnets/%d/tasks", a.Subnet)), nil)
 	if err != nil {
 		return false, err
 	}
 	req.Header.Set("Accept", "text/event-stream")
-	resp, err := c.http.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return false, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return false, &apiError{Status: resp.StatusCode, Msg: strings.TrimSpace(string(b))}
+		return false, &client.Error{Status: resp.StatusCode, Msg: strings.TrimSpace(string(b))}
 	}
 	var bad error
 	err = readEvents(resp.Body, func(ev event) {

@@ -10,8 +10,8 @@
 //     output for the same task and tries to answer with that CID, which
 //     the node refuses because the commit window has closed by then.
 //
-// It uses the standard library and examples/linreg/model only, so a local
-// testnet builds it in a second:
+// It uses the standard library, examples/linreg/model and
+// examples/linreg/client only, so a local testnet builds it in a second:
 //
 //	miner -api http://127.0.0.1:4171 -token-file ~/.crucible/api.token -subnet 0 -quality honest
 //
@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/crucible-net/crucible/examples/linreg/client"
 	"github.com/crucible-net/crucible/examples/linreg/model"
 )
 
@@ -44,9 +45,7 @@ func main() {
 
 // config is the miner's flags.
 type config struct {
-	api         string
-	tokenFile   string
-	subnet      uint64
+	api         client.API // -api, -token-file, -subnet
 	quality     quality
 	qualityFile string
 	noise       float64
@@ -58,9 +57,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("miner", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.api, "api", "http://127.0.0.1:4171", "the node's API base URL")
-	fs.StringVar(&cfg.tokenFile, "token-file", "", "file holding the node's API token (<data-dir>/api.token)")
-	fs.Uint64Var(&cfg.subnet, "subnet", 0, "subnet number")
+	cfg.api.RegisterFlags(fs)
 	q := fs.String("quality", "honest", "honest, noisy, lazy or plagiarist")
 	fs.StringVar(&cfg.qualityFile, "quality-file", "", "re-read the quality from this file before each task (optional)")
 	fs.Float64Var(&cfg.noise, "noise", 0.3, "standard deviation of the noise the noisy miner adds to each weight")
@@ -114,7 +111,7 @@ const (
 
 type miner struct {
 	cfg        config
-	api        *client
+	api        *minerAPI
 	log        *log.Logger
 	minBackoff time.Duration
 
@@ -130,7 +127,7 @@ type miner struct {
 func newMiner(cfg config, stderr io.Writer) *miner {
 	return &miner{
 		cfg:        cfg,
-		api:        newClient(cfg.api, cfg.tokenFile, cfg.subnet),
+		api:        &minerAPI{cfg.api},
 		log:        log.New(stderr, "", 0),
 		minBackoff: minBackoff,
 		quality:    cfg.quality,
