@@ -239,6 +239,9 @@ type SubnetStatus struct {
 	// Head is the block the node last acted on, Epoch the epoch it is in.
 	Head  uint64 `json:"head"`
 	Epoch uint64 `json:"epoch"`
+	// Evaluating counts the answers to this validator's tasks of the
+	// epoch that it has not evaluated yet.
+	Evaluating int `json:"evaluating"`
 }
 
 func (a *api) status(w http.ResponseWriter, r *http.Request) {
@@ -266,7 +269,8 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		h := f.acted
 		f.mu.Unlock()
-		s.Subnets = append(s.Subnets, SubnetStatus{Subnet: f.subnet, Name: f.manifest.Name, Head: h, Epoch: f.clock.EpochAt(h)})
+		s.Subnets = append(s.Subnets, SubnetStatus{Subnet: f.subnet, Name: f.manifest.Name, Head: h, Epoch: f.clock.EpochAt(h),
+			Evaluating: n.evaluating(f, h)})
 	}
 	sort.Slice(s.Subnets, func(i, j int) bool { return s.Subnets[i].Subnet < s.Subnets[j].Subnet })
 	writeJSON(w, http.StatusOK, s)

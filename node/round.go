@@ -90,6 +90,20 @@ func (r *roundState) failed(k string) int {
 	return r.failures[k]
 }
 
+// unsettled counts the keys of answers still being evaluated or that may
+// be retried.
+func (r *roundState) unsettled(keys []string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, k := range keys {
+		if !r.settled[k] {
+			n++
+		}
+	}
+	return n
+}
+
 // pending reports whether answers are still being evaluated or may be
 // retried.
 func (r *roundState) pending(keys []string) bool {
@@ -358,6 +372,17 @@ func (n *Node) weightsOf(f *follower, e uint64, evals []tasks.Evaluation) ([]tas
 		f.mu.Unlock()
 	}
 	return f.manifest.Scoring.Weights(scoresOf(f.manifest, ns, evals))
+}
+
+// evaluating counts the revealed answers to this validator's tasks of the
+// epoch at head that are not evaluated yet (running, waiting for a
+// worker, or to be retried): 0 for a node that does not evaluate.
+func (n *Node) evaluating(f *follower, head uint64) int {
+	if !n.cfg.Validator.Enabled || n.cfg.Validator.Weights != WeightsFromEvaluations {
+		return 0
+	}
+	keys, _ := f.myAnswers(f.clock.EpochAt(head), n.signer.PeerID())
+	return f.round.unsettled(keys)
 }
 
 // scoresOf sums one validator's evaluations into a score per miner uid,

@@ -90,15 +90,16 @@ func (nw *Network) RunUntil(ctx context.Context, epochs int) error {
 	}
 }
 
-// waitForNodes waits until every node has acted on block head, or
-// stallAfter.
+// waitForNodes waits until every node has acted on block head and no
+// validator has answers left to evaluate, or stallAfter.
 func (nw *Network) waitForNodes(ctx context.Context, head uint64) error {
 	deadline := time.Now().Add(stallAfter)
 	for {
 		var behind []string
 		for _, m := range nw.members {
 			var st node.Status
-			if err := nw.get(ctx, m.API+"/v1/status", &st); err != nil || len(st.Subnets) == 0 || st.Subnets[0].Head < head {
+			if err := nw.get(ctx, m.API+"/v1/status", &st); err != nil || len(st.Subnets) == 0 ||
+				st.Subnets[0].Head < head || st.Subnets[0].Evaluating > 0 {
 				behind = append(behind, fmt.Sprint(m.Index))
 			}
 		}
@@ -106,7 +107,7 @@ func (nw *Network) waitForNodes(ctx context.Context, head uint64) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			fmt.Fprintf(nw.cfg.Out, "node %s not at block %d after %v; the chain moves on\n", strings.Join(behind, ", "), head, stallAfter)
+			fmt.Fprintf(nw.cfg.Out, "node %s still not done with block %d after %v; the chain moves on\n", strings.Join(behind, ", "), head, stallAfter)
 			return nil
 		}
 		select {

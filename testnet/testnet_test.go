@@ -247,6 +247,9 @@ func TestProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the crucible command and runs three node processes")
 	}
+	if raceEnabled {
+		t.Skip("the nodes are child processes, which the race detector does not reach")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	exe := t.TempDir() + "/crucible"
