@@ -136,6 +136,11 @@ type Network struct {
 	members  []*Member
 	http     *http.Client
 
+	// stalled holds, for a member whose evaluations the chain stopped
+	// waiting for, that epoch plus one; Run's goroutine only.
+	stalled    map[*Member]uint64
+	stallAfter time.Duration
+
 	mu     sync.Mutex // guards epochs, shown, and members' Role and Label
 	epochs []EpochView
 	shown  map[uint64]bool
@@ -161,7 +166,7 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	if cfg.Command == "" {
 		cfg.Command = "crucible"
 	}
-	nw := &Network{cfg: cfg, shown: map[uint64]bool{}, http: &http.Client{Timeout: 10 * time.Second}}
+	nw := &Network{cfg: cfg, shown: map[uint64]bool{}, stalled: map[*Member]uint64{}, stallAfter: stallAfter, http: &http.Client{Timeout: 10 * time.Second}}
 	defer func() {
 		if err != nil {
 			nw.Close()

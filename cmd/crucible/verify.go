@@ -277,8 +277,16 @@ func printVerifyReport(w io.Writer, r node.VerifyReport) {
 	}
 	verdict := "OK"
 	if !r.OK() {
-		verdict = fmt.Sprintf("FAILED, %d mismatches", len(r.Mismatches))
+		verdict = "FAILED, " + count(len(r.Mismatches), "mismatch", "mismatches")
 	}
-	fmt.Fprintf(w, "epoch %d of subnet %d: %s (record %s; %d of %d evaluations re-run; %d notes)\n",
-		r.Epoch, r.Subnet, verdict, r.Record, r.Rerun, r.Evaluations, len(r.Notes))
+	fmt.Fprintf(w, "epoch %d of subnet %d: %s (record %s; %d of %d evaluations re-run; %s)\n",
+		r.Epoch, r.Subnet, verdict, r.Record, r.Rerun, r.Evaluations, count(len(r.Notes), "note", "notes"))
+}
+
+// count is "1 note" or "2 notes".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
