@@ -35,8 +35,8 @@ type EpochView struct {
 const stallAfter = 20 * time.Second
 
 // Run moves the chain one block at a time, at most one per block time and
-// only once every node has seen the head, and prints each anchored epoch's
-// metagraph. It returns nil when Config.Epochs epochs are anchored or ctx
+// only once every node has finished with the head (waitForNodes), and
+// prints each anchored epoch's metagraph. It returns nil when Config.Epochs epochs are anchored or ctx
 // ends (Ctrl-C), and an error if a node stops.
 func (nw *Network) Run(ctx context.Context) error {
 	nw.banner()
@@ -91,7 +91,7 @@ func (nw *Network) RunUntil(ctx context.Context, epochs int) error {
 }
 
 // waitForNodes waits until every node has acted on block head and no
-// validator has answers left to evaluate, or stallAfter.
+// validator has answers left to evaluate, for at most nw.stallAfter.
 func (nw *Network) waitForNodes(ctx context.Context, head uint64) error {
 	deadline := time.Now().Add(nw.stallAfter)
 	for {
