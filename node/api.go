@@ -527,13 +527,14 @@ func (a *api) submissions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	head, err := a.n.Head(subnet)
+	f, err := a.n.follower(subnet)
 	if err != nil {
 		writeNodeError(w, err)
 		return
 	}
-	f, _ := a.n.follower(subnet)
-	e := f.clock.EpochAt(head)
+	f.mu.Lock()
+	e := f.clock.EpochAt(f.head)
+	f.mu.Unlock()
 	if q := r.URL.Query().Get("epoch"); q != "" {
 		if e, err = strconv.ParseUint(q, 10, 64); err != nil {
 			writeError(w, http.StatusBadRequest, "epoch must be a decimal number")

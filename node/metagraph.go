@@ -27,14 +27,25 @@ type MetagraphNeuron struct {
 	Stake  string `json:"stake"`
 	Active bool   `json:"active"`
 	// The rest are from the last epoch's record.
+	NeuronResult
+}
+
+// NeuronResult is a neuron's consensus result in one epoch, as the
+// metagraph and a record's view show it.
+type NeuronResult struct {
 	ValidatorPermit bool    `json:"validator_permit"`
 	ValidatorTrust  float64 `json:"validator_trust"`
 	Consensus       float64 `json:"consensus"`
 	Trust           float64 `json:"trust"`
 	Incentive       float64 `json:"incentive"`
 	Dividends       float64 `json:"dividends"`
-	// Emission is the last epoch's payout, in gwei.
+	// Emission is the epoch's payout, in gwei.
 	Emission uint64 `json:"emission"`
+}
+
+func resultOf(r tasks.Result) NeuronResult {
+	return NeuronResult{ValidatorPermit: r.ValidatorPermit, ValidatorTrust: r.ValidatorTrust, Consensus: r.Consensus, Trust: r.Trust,
+		Incentive: r.Incentive, Dividends: r.Dividends, Emission: r.Emission}
 }
 
 // Metagraph is GET /v1/subnets/{subnet}/metagraph.
@@ -102,8 +113,7 @@ func (n *Node) Metagraph(ctx context.Context, subnet uint64) (Metagraph, error) 
 		if p, err := tasks.PeerIDFromBytes(c.PeerID); err == nil {
 			m.Peer = p.String()
 			if r, ok := results[fmt.Sprint(c.UID, p)]; ok {
-				m.ValidatorPermit, m.ValidatorTrust, m.Consensus, m.Trust = r.ValidatorPermit, r.ValidatorTrust, r.Consensus, r.Trust
-				m.Incentive, m.Dividends, m.Emission = r.Incentive, r.Dividends, r.Emission
+				m.NeuronResult = resultOf(r)
 			}
 		}
 		mg.Neurons = append(mg.Neurons, m)
@@ -147,16 +157,10 @@ type RecordView struct {
 
 // RecordNeuron is a neuron of a record with its result.
 type RecordNeuron struct {
-	UID             uint32  `json:"uid"`
-	Peer            string  `json:"peer"`
-	Stake           uint64  `json:"stake_gwei"`
-	ValidatorPermit bool    `json:"validator_permit"`
-	ValidatorTrust  float64 `json:"validator_trust"`
-	Consensus       float64 `json:"consensus"`
-	Trust           float64 `json:"trust"`
-	Incentive       float64 `json:"incentive"`
-	Dividends       float64 `json:"dividends"`
-	Emission        uint64  `json:"emission"`
+	UID   uint32 `json:"uid"`
+	Peer  string `json:"peer"`
+	Stake uint64 `json:"stake_gwei"`
+	NeuronResult
 }
 
 // RecordWeights is a validator's revealed weights.
@@ -192,9 +196,7 @@ func viewRecord(rec *tasks.Record) RecordView {
 		results[r.UID] = r
 	}
 	for _, nr := range c.Neurons {
-		r := results[nr.UID]
-		v.Neurons = append(v.Neurons, RecordNeuron{UID: nr.UID, Peer: nr.Peer.String(), Stake: nr.Stake, ValidatorPermit: r.ValidatorPermit,
-			ValidatorTrust: r.ValidatorTrust, Consensus: r.Consensus, Trust: r.Trust, Incentive: r.Incentive, Dividends: r.Dividends, Emission: r.Emission})
+		v.Neurons = append(v.Neurons, RecordNeuron{UID: nr.UID, Peer: nr.Peer.String(), Stake: nr.Stake, NeuronResult: resultOf(results[nr.UID])})
 	}
 	for _, r := range c.WeightReveals {
 		ws := RecordWeights{Validator: r.Validator.String(), Weights: map[uint32]uint16{}}

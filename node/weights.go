@@ -145,14 +145,3 @@ func (n *Node) Submissions(subnet, e uint64) ([]Submission, error) {
 	}
 	return out, nil
 }
-
-// Head is the latest chain block the node has read for subnet.
-func (n *Node) Head(subnet uint64) (uint64, error) {
-	f, err := n.follower(subnet)
-	if err != nil {
-		return 0, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.head, nil
-}

@@ -113,6 +113,7 @@ type Member struct {
 	API       string // http://127.0.0.1:PORT
 	Addrs     []string
 
+	peerID  gossip.PeerID // Peer, as the chain registers it
 	n       *node.Node    // in-process
 	stop    func()        // ends an in-process node's Run
 	done    chan struct{} // closed when the node has stopped
@@ -175,7 +176,8 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	if nw.sub, err = LoadSubnet(ctx, cfg.Subnet, node.DefaultNetwork); err != nil {
 		return nil, err
 	}
-	if _, err := withTempo(nw.sub.Manifest.Timing, cfg.Tempo).Schedule(0); err != nil {
+	nw.sub.Manifest.Timing = withTempo(nw.sub.Manifest.Timing, cfg.Tempo)
+	if err := nw.sub.Manifest.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: --tempo %d does not fit the subnet's windows: %v", ErrConfig, cfg.Tempo, err)
 	}
 	if err := nw.makeDir(); err != nil {
@@ -219,7 +221,8 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Peer = id.PeerID().String()
+		m.peerID = id.PeerID()
+		m.Peer = m.peerID.String()
 		nw.members = append(nw.members, m)
 	}
 	if err := nw.createSubnet(ctx); err != nil {
@@ -234,11 +237,7 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 		if err != nil {
 			return nil, err
 		}
-		id, err := gossip.LoadIdentity(m.Dir)
-		if err != nil {
-			return nil, err
-		}
-		if _, _, err := cl.Register(ctx, nw.subnet, []byte(id.PeerID()), stake); err != nil {
+		if _, _, err := cl.Register(ctx, nw.subnet, []byte(m.peerID), stake); err != nil {
 			return nil, fmt.Errorf("register node %d: %w", m.Index, err)
 		}
 	}
@@ -340,7 +339,6 @@ func (nw *Network) createSubnet(ctx context.Context) error {
 	if m.Evaluator, err = tasks.ParseLink(ec.String()); err != nil {
 		return err
 	}
-	m.Timing = withTempo(m.Timing, nw.cfg.Tempo)
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrSubnet, err)
 	}
